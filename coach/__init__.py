@@ -1,0 +1,10 @@
+"""coach: a voice-guided audio coach for back stretches.
+
+The pipeline, one folder per stage:
+
+    script/  routine text --parse--> Routine --compile(level)--> Program
+    render/  Program + speech clips --layout--> Timeline --mix--> PCM blocks
+    output/  PCM blocks --> WAV file + .vtt sidecar, or the speaker
+"""
+
+__version__ = "0.1.0"

@@ -1,0 +1,59 @@
+"""The one exception tree of coach. The CLI turns any of these into a single
+line on stderr and a non-zero exit; anything else is a bug.
+
+    CoachError
+     ├── RoutineError    bad routine text: carries file and line
+     ├── ConfigError     bad settings or an unknown routine or level
+     ├── TtsError        the speech engine is missing or failed
+     ├── AudioError      no sound device, or playback failed
+     └── OutputError     the WAV or .vtt could not be written
+
+Third-party exceptions are translated where they cross into coach
+(``raise TtsError(...) from exc``), never leaked.
+"""
+
+from __future__ import annotations
+
+
+class CoachError(Exception):
+    """Base of every error coach reports to the user."""
+
+    exit_code = 1
+
+
+class RoutineError(CoachError):
+    """A routine that cannot be compiled. Renders as ``file:line: message``."""
+
+    exit_code = 2
+
+    def __init__(self, message: str, line: int | None = None, file: str = "<routine>"):
+        self.message = message
+        self.line = line
+        self.file = file
+        super().__init__(str(self))
+
+    def __str__(self) -> str:
+        where = f"{self.file}:{self.line}" if self.line else self.file
+        return f"{where}: {self.message}"
+
+    def in_file(self, file: str) -> "RoutineError":
+        """The same error, naming the file it came from."""
+        return RoutineError(self.message, self.line, file)
+
+
+class ConfigError(CoachError):
+    """An unknown routine, level or option value, or a malformed config file."""
+
+    exit_code = 2
+
+
+class TtsError(CoachError):
+    """The speech engine is missing, or a voice does not exist."""
+
+
+class AudioError(CoachError):
+    """No sound device or audio server, or the device is busy."""
+
+
+class OutputError(CoachError):
+    """An output file could not be written (missing folder, full disk...)."""
