@@ -1,0 +1,297 @@
+"""Routine text -> Routine: exercises made of sentences, each with its line.
+
+Two shapes of text are understood:
+
+- Markdown: ``#`` headings (the first, when it stands alone at the top level,
+  is the title), bullets, numbered lines, paragraphs.
+- Article text like the seed: numbered title lines (``1. Twisting``), often
+  repeated on the next line, ``•`` bullets, intro paragraphs; or short
+  un-numbered title lines followed by steps, as in a physio handout.
+
+A section becomes an exercise only when it reads like one (it has timing, or
+several instruction sentences); everything else is kept as notes. Pure: no
+I/O, only ``RoutineError`` escapes.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from dataclasses import dataclass, field
+
+from coach.errors import RoutineError
+from coach.model import Exercise, Routine, Step, StepKind
+from coach.script.timing import read_timing
+from coach.script.words import ADVERBS, INSTRUCTION_VERBS, NOT_EXERCISE_TITLES
+
+HEADING = re.compile(r"#{1,6}(?=\s)")
+SETEXT = re.compile(r"(=+|-+)\s*$")
+BULLET = re.compile(r"[-*+•·▪‣◦●○■□➢►✓✔–—](?=\s)")
+NUMBERED = re.compile(r"(?:step\s+)?(\d{1,3})\s*[.):](?=\s)", re.IGNORECASE)
+TERMINAL = re.compile(r"[.!?:;,]$")
+ABBREVIATIONS = re.compile(r"\b(e\.g|i\.e|etc|approx|vs|dr|mr|mrs|ms|st|no|min|sec|cf)\.$", re.I)
+SENTENCE_END = re.compile(r"[.!?]+[\"'”’)]*\s+(?=[\"'“(]?[A-Z0-9])")
+
+
+@dataclass
+class _Line:
+    number: int
+    kind: str  # "blank", "heading", "bullet", "numbered", "text"
+    text: str
+    level: int = 0  # heading level, or the number of a numbered line
+
+
+@dataclass
+class _Item:
+    """A bullet, numbered line or paragraph, possibly spanning lines."""
+
+    kind: StepKind
+    parts: list[tuple[int, str]]  # (line, text)
+
+
+@dataclass
+class _Section:
+    title: str
+    line: int
+    items: list[_Item] = field(default_factory=list)
+
+
+# ------------------------------------------------------------------- lines
+
+
+def clean_inline(text: str) -> str:
+    """Drop Markdown inline markup: images, links, emphasis, code, tags."""
+    text = re.sub(r"!\[[^\]]*\]\([^)]*\)", "", text)
+    text = re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", text)
+    text = re.sub(r"<[^>]{1,200}>", "", text)
+    text = re.sub(r"(\*\*|__|`)", "", text)
+    text = re.sub(r"(?<![\w*])\*(?=\S)([^*]+)(?<=\S)\*(?![\w*])", r"\1", text)
+    text = re.sub(r"(?<!\w)_(?=\S)([^_]+)(?<=\S)_(?!\w)", r"\1", text)
+    return " ".join(text.split())
+
+
+def parse_line(number: int, raw: str) -> _Line:
+    """Classify one source line."""
+    text = raw.strip().lstrip(">").strip()
+    if not text or re.fullmatch(r"[-*_=\s]{3,}", text) or text.startswith("|"):
+        return _Line(number, "blank", "")
+    if m := HEADING.match(text):
+        return _Line(number, "heading", clean_inline(text[m.end():].strip(" #")), len(m.group()))
+    if m := BULLET.match(text):
+        return _Line(number, "bullet", clean_inline(text[m.end():]))
+    if m := NUMBERED.match(text):
+        return _Line(number, "numbered", clean_inline(text[m.end():]), int(m.group(1)))
+    return _Line(number, "text", clean_inline(text))
+
+
+def parse_lines(text: str) -> list[_Line]:
+    """Classify every line, turning setext underlines into headings."""
+    lines = [parse_line(i, raw) for i, raw in enumerate(text.splitlines(), start=1)]
+    raw_lines = text.splitlines()
+    for i in range(1, len(lines)):
+        if lines[i - 1].kind == "text" and SETEXT.fullmatch(raw_lines[i].strip() or "x"):
+            if i < 2 or lines[i - 2].kind == "blank":
+                level = 1 if raw_lines[i].strip().startswith("=") else 2
+                lines[i - 1] = _Line(lines[i - 1].number, "heading", lines[i - 1].text, level)
+                lines[i] = _Line(lines[i].number, "blank", "")
+    return lines
+
+
+# ------------------------------------------------------------------- items
+
+
+def parse_items(lines: list[_Line]) -> list[_Item]:
+    """Group lines into items: a bullet or numbered line with its wrapped
+    continuation, or a paragraph of text lines."""
+    items: list[_Item] = []
+    current: _Item | None = None
+    for line in lines:
+        if line.kind == "blank":
+            current = None
+        elif line.kind in ("bullet", "numbered"):
+            kind = StepKind.BULLET if line.kind == "bullet" else StepKind.NUMBERED
+            current = _Item(kind, [(line.number, line.text)])
+            items.append(current)
+        elif current is not None:
+            current.parts.append((line.number, line.text))
+        else:
+            current = _Item(StepKind.PROSE, [(line.number, line.text)])
+            items.append(current)
+    return items
+
+
+def split_sentences(item: _Item) -> list[tuple[int, str]]:
+    """An item's sentences, each with the line it starts on."""
+    starts, text = [], ""
+    for number, part in item.parts:
+        if text:
+            text += " "
+        starts.append((len(text), number))
+        text += part
+    offsets = [s for s, _ in starts]
+    sentences = []
+    begin = 0
+    for m in SENTENCE_END.finditer(text):
+        if ABBREVIATIONS.search(text[begin:m.start() + 1]):
+            continue
+        sentences.append((begin, text[begin:m.end()].strip()))
+        begin = m.end()
+    sentences.append((begin, text[begin:].strip()))
+    return [
+        (starts[bisect.bisect_right(offsets, at) - 1][1], s) for at, s in sentences if s
+    ]
+
+
+# ---------------------------------------------------------------- sections
+
+
+def is_title_text(text: str, max_words: int) -> bool:
+    """A short line without sentence punctuation at its end."""
+    words = text.split()
+    return 0 < len(words) <= max_words and not TERMINAL.search(text) and text[0].isupper()
+
+
+def next_content(lines: list[_Line], i: int) -> _Line | None:
+    for line in lines[i + 1:]:
+        if line.kind != "blank":
+            return line
+    return None
+
+
+def find_titles(lines: list[_Line]) -> tuple[list[int], int | None]:
+    """Indexes of the lines that start sections, and the index of the
+    document's title line (or None)."""
+    headings = [i for i, line in enumerate(lines) if line.kind == "heading"]
+    if headings:
+        top = min(lines[i].level for i in headings)
+        first = headings[0]
+        lone_top = sum(lines[i].level == top for i in headings) == 1
+        if lone_top and lines[first].level == top and len(headings) > 1:
+            return headings[1:], first
+        return headings, None
+
+    def followed_by_content(i: int) -> bool:
+        nxt = next_content(lines, i)
+        return nxt is not None and nxt.kind in ("bullet", "numbered", "text")
+
+    numbered_titles = [
+        i for i, line in enumerate(lines)
+        if line.kind == "numbered"
+        and is_title_text(line.text, 16)
+        and (i + 1 >= len(lines) or lines[i + 1].kind in ("blank", "bullet", "text"))
+        and followed_by_content(i)
+    ]
+    if numbered_titles:
+        preamble = [i for i in range(numbered_titles[0]) if lines[i].kind == "text"]
+        title = next((i for i in preamble if is_title_text(lines[i].text, 14)), None)
+        return numbered_titles, title
+
+    plain_titles = [
+        i for i, line in enumerate(lines)
+        if line.kind == "text"
+        and is_title_text(line.text, 10)
+        and (i == 0 or lines[i - 1].kind == "blank")
+        and followed_by_content(i)
+        and (i + 1 >= len(lines) or lines[i + 1].kind != "text" or next_content(lines, i).kind != "text"
+             or len(next_content(lines, i).text.split()) > 0)
+    ]
+    title = plain_titles[0] if plain_titles and len(plain_titles) > 1 else None
+    if title is not None and lines[title].text and not _section_has_steps(lines, title, plain_titles):
+        return plain_titles[1:], title
+    return plain_titles, None
+
+
+def _section_has_steps(lines: list[_Line], start: int, titles: list[int]) -> bool:
+    later = [t for t in titles if t > start]
+    end = later[0] if later else len(lines)
+    return any(line.kind in ("bullet", "numbered") for line in lines[start + 1:end])
+
+
+def parse_sections(lines: list[_Line]) -> tuple[str | None, list[_Item], list[_Section]]:
+    """Split lines into (title, preamble items, sections)."""
+    starts, title_index = find_titles(lines)
+    title = lines[title_index].text if title_index is not None else None
+    bounds = starts + [len(lines)]
+    skip = {title_index} if title_index is not None else set()
+    first = starts[0] if starts else len(lines)
+    preamble = parse_items([ln for i, ln in enumerate(lines[:first]) if i not in skip])
+    sections = []
+    for start, end in zip(bounds, bounds[1:]):
+        head = lines[start]
+        body = lines[start + 1:end]
+        # Articles repeat the title on the next line (an image caption).
+        nxt = next((j for j, ln in enumerate(body) if ln.kind != "blank"), None)
+        if nxt is not None and body[nxt].kind == "text" and _same(body[nxt].text, head.text):
+            body = body[:nxt] + body[nxt + 1:]
+        sections.append(_Section(head.text, head.number, parse_items(body)))
+    return title, preamble, sections
+
+
+def _same(a: str, b: str) -> bool:
+    norm = lambda s: re.sub(r"\W+", " ", s).strip().lower()  # noqa: E731
+    return norm(a) == norm(b)
+
+
+# ------------------------------------------------------------------- steps
+
+
+def section_steps(section: _Section) -> list[Step]:
+    """The sentences of a section as steps; prose before the first list item
+    is marked as ``lead``."""
+    steps = []
+    seen_list = False
+    for item in section.items:
+        seen_list = seen_list or item.kind != StepKind.PROSE
+        for line, sentence in split_sentences(item):
+            steps.append(Step(sentence, line, item.kind, lead=not seen_list))
+    return steps
+
+
+def is_instruction(text: str) -> bool:
+    """Does the sentence start like an instruction ("Slowly lift your leg")?"""
+    words = re.findall(r"[a-z']+", text.lower())[:3]
+    while words and words[0] in ADVERBS:
+        words = words[1:]
+    return bool(words) and (words[0] in INSTRUCTION_VERBS or words[0].endswith("ing") and len(words) > 1)
+
+
+def is_exercise(title: str, steps: list[Step]) -> bool:
+    """A section is an exercise when it has timing of its own, or at least two
+    instruction sentences; advice sections never are."""
+    if NOT_EXERCISE_TITLES.search(title) or not steps:
+        return False
+    for step in steps:
+        timing = read_timing(step.text)
+        if (timing.hold or timing.reps) and not timing.general:
+            return True
+    return sum(is_instruction(s.text) for s in steps) >= 2
+
+
+def parse_routine(text: str, name: str = "routine") -> Routine:
+    """Parse routine text. ``name`` is the title used when the text has none.
+    Raises RoutineError (without a file; the caller adds it)."""
+    lines = parse_lines(text)
+    if all(line.kind == "blank" for line in lines):
+        raise RoutineError("the routine is empty; write at least one exercise with its steps")
+    title, preamble, sections = parse_sections(lines)
+    notes = [Step(s, ln, item.kind) for item in preamble for ln, s in split_sentences(item)]
+    exercises = []
+    for section in sections:
+        steps = section_steps(section)
+        if is_exercise(section.title, steps):
+            exercises.append(Exercise(section.title, section.line, tuple(steps)))
+        else:
+            notes.extend(steps)
+    if not exercises and not sections:
+        # A bare list of steps with no titles: one exercise.
+        steps = [Step(s, ln, item.kind) for item in preamble for ln, s in split_sentences(item)]
+        if is_exercise(title or name, steps):
+            return Routine(title or name, (Exercise(title or name, steps[0].line, tuple(steps)),))
+    if not exercises:
+        first = next(line.number for line in lines if line.kind != "blank")
+        raise RoutineError(
+            "no exercises found; give each exercise a title line (or a '## ' heading) "
+            "followed by its steps",
+            first,
+        )
+    return Routine(title or name, tuple(exercises), tuple(notes))

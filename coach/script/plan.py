@@ -1,0 +1,186 @@
+"""Exercise (sentences) -> ExercisePlan: which sentences set up the pose,
+which lead into each hold, the holds with their sides, releases and
+repetitions. Level-independent: ranges stay ranges until compile picks an end.
+Pure: no I/O, only ``RoutineError`` escapes.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, replace
+
+from coach.errors import RoutineError
+from coach.model import Exercise
+from coach.script.parse import is_instruction
+from coach.script.timing import OTHER_SIDE, Span, Timing, read_timing, side_rule
+from coach.script.words import ADVERBS, MIRROR, POSITION_VERBS
+
+RELEASE = re.compile(
+    r"^(?:(?:then|and|now|slowly|gently)\s+)*(?:return|release|relax|rest|let go|unfold|"
+    r"come back|go back)\b"
+    r"|\bback (?:down|to|up|onto|into|in)\b|\bto (?:the )?(?:start|starting position)\b",
+    re.IGNORECASE,
+)
+"""Sentences that come out of a hold ("Return to starting position",
+"Slowly lower your hips back down")."""
+
+
+@dataclass(frozen=True)
+class HoldPlan:
+    """One hold as the text describes it."""
+
+    seconds: Span | None
+    """Length as written; None when the text gave none (the level decides)."""
+    side: str | None
+    actions: tuple[str, ...]
+    """Sentences that move into the hold, said in full on the first repetition."""
+    release: str | None
+    """How to come out of it, when the text says."""
+    line: int
+
+
+@dataclass(frozen=True)
+class ExercisePlan:
+    """What the text of one exercise asks for."""
+
+    name: str
+    line: int
+    purpose: str | None
+    """What it is good for, when the text says (a lead sentence)."""
+    setup: tuple[str, ...]
+    """Getting into the starting position: said once."""
+    holds: tuple[HoldPlan, ...]
+    """The holds of one repetition, in order."""
+    reps: Span
+    movement: tuple[str, ...]
+    """Sentences after the last hold (or all of them when there is no hold)."""
+    warnings: tuple[str, ...]
+
+
+def mirror_text(text: str) -> str:
+    """Swap left and right, keeping capitals: for the other side of a pose."""
+    swap = {"left": "right", "right": "left"}
+
+    def flip(m: re.Match) -> str:
+        word = swap[m.group(0).lower()]
+        return word.capitalize() if m.group(0)[0].isupper() else word
+
+    return re.sub(r"\b(?:left|right)\b", flip, text, flags=re.IGNORECASE)
+
+
+def mirror_holds(holds: list[HoldPlan]) -> list[HoldPlan]:
+    """``holds`` followed by their mirror images. A hold with no side becomes
+    "one" so the listener hears that a side is meant."""
+    sided = [h if h.side else replace(h, side="one") for h in holds]
+    mirrored = [
+        replace(
+            h,
+            side=MIRROR.get(h.side, "other"),
+            actions=tuple(mirror_text(a) for a in h.actions),
+            release=mirror_text(h.release) if h.release else None,
+        )
+        for h in sided
+    ]
+    return sided + mirrored
+
+
+def tidy(text: str) -> str:
+    """A fragment left after cutting the timing out, as a spoken sentence:
+    joiners trimmed, capital first, full stop last."""
+    text = re.sub(r"^[\s,;:–—-]*(?:(?:and|then|or|but)\b[\s,]*)*", "", text)
+    text = re.sub(r"[\s,;:–—-]*(?:\b(?:and|then|or|but|to|for))*[\s,;:–—-]*$", "", text)
+    text = OTHER_SIDE_CLAUSE.sub("", text).strip(" ,;")
+    if len(re.findall(r"\w+", text)) < 2:
+        return ""
+    text = text[0].upper() + text[1:]
+    return text if text[-1] in ".!?" else text + "."
+
+
+OTHER_SIDE_CLAUSE = re.compile(
+    r"[\s,]*(?:\band\s+)?(?:then\s+)?\b(?:repeat|do the same|switch|change|swap)\b[^.,;]*$",
+    re.IGNORECASE,
+)
+
+
+def first_word(text: str) -> str:
+    words = [w for w in re.findall(r"[a-z']+", text.lower())[:3] if w not in ADVERBS]
+    return words[0] if words else ""
+
+
+def plan_exercise(exercise: Exercise) -> ExercisePlan:
+    """Read an exercise's sentences in order and work out what it asks for."""
+    purpose: str | None = None
+    setup: list[str] = []
+    pending: list[str] = []
+    holds: list[HoldPlan] = []
+    group_start = 0  # first hold not yet mirrored by "repeat on the other side"
+    reps: Span | None = None
+    per_side = False
+    warnings: list[str] = []
+
+    def warn(line: int, message: str) -> None:
+        warnings.append(f"line {line}: {message}")
+
+    for step in exercise.steps:
+        text, line = step.text, step.line
+        timing: Timing = read_timing(text)
+        if timing.problem:
+            raise RoutineError(timing.problem, line)
+        if timing.general:
+            continue  # advice about every pose, not this one
+        if timing.extra:
+            warn(line, timing.extra)
+        if (step.lead and not is_instruction(text) and not timing.hold and not timing.reps):
+            purpose = purpose or text
+            continue
+
+        if timing.hold or timing.bare_hold:
+            start, end = timing.hold_at
+            before, after = tidy(text[:start]), text[end:]
+            if before:
+                pending.append(before)
+            if timing.bare_hold:
+                warn(line, f"no length given for the hold in {text!r}; the level's default is used")
+            side = side_rule(text[:start]) or side_rule(" ".join(pending))
+            if side is None and not holds:
+                side = side_rule(" ".join(setup))
+            release = tidy(after) or None
+            holds.append(HoldPlan(timing.hold, side, tuple(pending), release, line))
+            pending = []
+        elif not (timing.reps or timing.other_side or timing.rest):
+            if timing.unclear:
+                warn(line, f"could not understand the timing in {text!r}; it is left out")
+                if len(text.split()) <= 3:
+                    continue
+            if RELEASE.search(text) and holds and holds[-1].release is None and not pending:
+                holds[-1] = replace(holds[-1], release=text)
+            elif not holds and not pending and first_word(text) in POSITION_VERBS:
+                setup.append(text)
+            else:
+                pending.append(text)
+            continue
+        elif timing.rest:
+            warn(line, f"the rest in {text!r} is replaced by the level's own rests")
+
+        # Repetitions and sides, from a hold sentence or one of their own.
+        if timing.reps:
+            reps = timing.reps
+        per_side = per_side or timing.per_side
+        if timing.other_side and len(holds) > group_start:
+            holds[group_start:] = mirror_holds(holds[group_start:])
+            group_start = len(holds)
+        elif timing.other_side and not holds:
+            per_side = True  # "switch legs" in a movement with no hold
+
+    if per_side and len(holds) == 1:
+        holds = mirror_holds(holds)
+    return ExercisePlan(
+        name=exercise.name,
+        line=exercise.line,
+        purpose=purpose,
+        setup=tuple(setup),
+        holds=tuple(holds),
+        reps=reps or Span(1, 1),
+        movement=tuple(pending),
+        warnings=tuple(warnings),
+    )

@@ -1,0 +1,295 @@
+"""What one sentence says about time: holds, repetitions, rests and sides.
+
+``read_timing(sentence)`` applies the ``*_rule`` helpers below and returns a
+``Timing``. Each rule is a regex over the sentence plus a little logic, so a
+newcomer can find where "Hold for 20-30 seconds or even longer" or "five to
+10 times on each side" is understood. Pure: no I/O.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass, replace
+
+from coach.script.words import NUMBER, parse_number
+
+MAX_HOLD_S = 600
+"""Longest hold that makes sense in a stretching routine (10 minutes)."""
+MAX_REPS = 100
+BREATH_S = 5
+"""One slow, deep breath, seconds."""
+
+_SEP = r"\s*(?:-|–|—|to|or)\s*"
+
+
+def _range(tag: str) -> str:
+    return rf"(?P<{tag}a>{NUMBER})(?:{_SEP}(?P<{tag}b>{NUMBER}))?"
+
+
+_QUALIFIER = (
+    r"(?P<q>up to|about|around|approximately|approx\.?|roughly|at least|at most|"
+    r"no more than|no less than|a minimum of|a maximum of|a further)"
+)
+_BETWEEN = rf"between\s+(?P<ea>{NUMBER})\s+and\s+(?P<eb>{NUMBER})"
+_UNIT = (
+    r"(?:(?P<sec>seconds?\b|secs?\b|(?<=\d)s\b)|(?P<min>minutes?\b|mins?\b)|(?P<hr>hours?\b|hrs?\b)"
+    r"|(?P<br>(?:(?:deep|slow|full|long|big|calm|steady)\s+)*breaths?\b))"
+)
+DURATION = re.compile(
+    rf"(?:{_QUALIFIER}\s+)?(?:{_BETWEEN}|{_range('d')})(?:-|\s)*{_UNIT}", re.IGNORECASE
+)
+COUNT_OF = re.compile(
+    rf"(?:for\s+)?(?:a\s+)?(?:slow\s+)?count(?:ing)?\s+(?:of|to)\s+{_range('d')}", re.IGNORECASE
+)
+COUNTS = re.compile(rf"{_range('d')}\s+(?:slow\s+)?counts\b", re.IGNORECASE)
+FREQUENCY = re.compile(
+    r"^\s*(?:a|an|per|each|every)\s+(?:day|week|night|morning|evening|hour)\b|^\s*daily\b",
+    re.IGNORECASE,
+)
+REST_WORDS = re.compile(
+    r"\b(?:rest|pause|break|recover|between)\b|\brelax(?=\s+for\b)", re.IGNORECASE
+)
+HOLD_WORDS = re.compile(r"\b(?:hold|stay|remain|keep|maintain|sustain)\b", re.IGNORECASE)
+
+REPS = re.compile(
+    rf"(?:(?P<sa>{NUMBER})\s+sets?\s+of\s+)?{_range('r')}\s*(?P<more>more\s+|additional\s+)?"
+    r"(?:times?\b|x\b|repetitions?\b|reps?\b)"
+    r"|\b(?P<word>once|twice|thrice)\b",
+    re.IGNORECASE,
+)
+REPEAT = re.compile(r"\brepeat\b|\bdo (?:it|this|the same) again\b", re.IGNORECASE)
+
+_LIMB = r"(?:side|leg|arm|knee|foot|hip|hand|direction|shoulder|ankle)s?"
+PER_SIDE = re.compile(
+    rf"\b(?:on |for |with )?(?:each|every) {_LIMB}\b|\bboth sides\b|\bper {_LIMB}\b"
+    r"|\balternat(?:e|ing)\b",
+    re.IGNORECASE,
+)
+OTHER_SIDE = re.compile(
+    rf"\b(?:other|opposite) {_LIMB}\b|\b(?:switch|change|swap|reverse) (?:sides|legs|arms|feet|knees|hands|directions)\b",
+    re.IGNORECASE,
+)
+SIDE_WORD = re.compile(
+    rf"\b(left|right)\b(?! (?:away|now|angle|here|there|on top|in front))"
+    rf"|\bone ({_LIMB})\b|\bboth sides\b",
+    re.IGNORECASE,
+)
+GENERAL = re.compile(
+    r"\b(?:each|every|all|any|these)\s+(?:of\s+the(?:se)?\s+)?"
+    r"(?:poses?|stretch(?:es)?|exercises?|positions?|movements?)\b\s+(?:for|at|is|should)",
+    re.IGNORECASE,
+)
+BARE_HOLD = re.compile(
+    r"^\s*(?:and\s+|then\s+|now\s+)?(?:hold|stay|remain)\b"
+    r"(?:\s+(?:it|this|that|the|your|in)?\s*(?:stretch|pose|position|posture|there|here|still))?"
+    r"\s*(?:[.!;,]|$|\b(?:as long as|until|while)\b)",
+    re.IGNORECASE,
+)
+TIMING_WORDS = re.compile(
+    r"\b(?:seconds?|secs?|minutes?|mins?|hours?|breaths|counts?|times|reps?|repetitions?|sets|repeat)\b",
+    re.IGNORECASE,
+)
+
+
+@dataclass(frozen=True)
+class Span:
+    """A quantity as written: one number or a range, with a hint for levels."""
+
+    low: float
+    high: float
+
+    def pick(self, end: str) -> int:
+        """The whole number a level takes: ``end`` is "low" or "high"."""
+        return max(1, round(self.low if end == "low" else self.high))
+
+
+@dataclass(frozen=True)
+class Timing:
+    """What a sentence says about time. Empty when it says nothing."""
+
+    hold: Span | None = None
+    """Length of a hold, seconds."""
+    hold_at: tuple[int, int] | None = None
+    """Where the hold phrase (with its verb) sits in the sentence."""
+    bare_hold: bool = False
+    """"Hold the stretch." with no length: the level's default applies."""
+    rest: Span | None = None
+    """A rest, seconds."""
+    reps: Span | None = None
+    """Repetitions of the whole exercise."""
+    per_side: bool = False
+    """"on each side", "per leg", "alternating": a repetition does both sides."""
+    other_side: bool = False
+    """"repeat on the other side", "switch legs": mirror what came before."""
+    side: str | None = None
+    """Side the movement names first: "left", "right", "one", "both"."""
+    general: bool = False
+    """Advice about every pose ("hold each stretch for 30 s"), not one hold."""
+    unclear: bool = False
+    """Looks like timing but no rule understood it."""
+    problem: str | None = None
+    """Nonsense (a zero hold, "Repeat 0 times"): the message of an error."""
+    extra: str | None = None
+    """Timing that was understood but not used (a second hold): a warning."""
+
+
+def span_of(m: re.Match, tag: str) -> Span:
+    a = parse_number(m.group(f"{tag}a"))
+    b = parse_number(m.group(f"{tag}b")) if m.group(f"{tag}b") else a
+    return Span(min(a, b), max(a, b))
+
+
+def seconds_of(m: re.Match) -> Span:
+    """A DURATION or COUNT_OF match in seconds, qualifiers applied."""
+    names = m.re.groupindex
+    span = span_of(m, "e") if "ea" in names and m.group("ea") else span_of(m, "d")
+    if "hr" in names and m.group("hr"):
+        span = Span(span.low * 3600, span.high * 3600)
+    elif "min" in names and m.group("min"):
+        span = Span(span.low * 60, span.high * 60)
+    elif "br" in names and m.group("br"):
+        span = Span(span.low * BREATH_S, span.high * BREATH_S)
+    qualifier = (m.group("q") or "").lower() if "q" in names else ""
+    if qualifier == "up to":
+        span = Span(math.ceil(span.high / 2), span.high)
+    return span
+
+
+def duration_rule(text: str) -> list[tuple[re.Match, Span]]:
+    """Every duration in the sentence, in order, without frequencies
+    ("3 times a day" is not a duration either)."""
+    found = []
+    for m in [*COUNT_OF.finditer(text), *COUNTS.finditer(text), *DURATION.finditer(text)]:
+        if FREQUENCY.match(text[m.end():]):
+            continue
+        if any(m.start() < o.end() and o.start() < m.end() for o, _ in found):
+            continue
+        if is_single_breath(text, m):
+            continue
+        found.append((m, seconds_of(m)))
+    return sorted(found, key=lambda f: f[0].start())
+
+
+def is_single_breath(text: str, m: re.Match) -> bool:
+    """"Take a deep breath" is breathing, not a hold; "hold for one deep
+    breath" is a hold."""
+    if "br" not in m.re.groupindex or not m.group("br") or span_of(m, "d").high != 1:
+        return False
+    clause = re.split(r"[,;]", text[: m.start()])[-1]
+    return not (HOLD_WORDS.search(clause) or re.search(r"\bfor\s*$", clause, re.IGNORECASE))
+
+
+def is_rest(text: str, m: re.Match) -> bool:
+    """A duration is a rest when a rest word leads into it in its clause, or
+    it is "between sets"."""
+    clause = re.split(r"[,;]|\bthen\b|\band\b", text[: m.start()])[-1]
+    after = text[m.end(): m.end() + 30]
+    return bool(REST_WORDS.search(clause) and not HOLD_WORDS.search(clause)) or bool(
+        re.match(r"\s*between\b", after, re.IGNORECASE)
+    )
+
+
+def hold_phrase(text: str, m: re.Match) -> tuple[int, int]:
+    """Stretch a duration match back over its verb ("stay still for", "hold
+    on for", "and hold this stretch") so the rest of the sentence is the
+    movement."""
+    clause_start = max(text.rfind(",", 0, m.start()), text.rfind(";", 0, m.start())) + 1
+    lead = text[clause_start: m.start()]
+    verb = HOLD_WORDS.search(lead)
+    start = clause_start + verb.start() if verb else m.start()
+    joiner = re.search(r"(?:\band\s+|\bthen\s+|\bfor\s+)+$", text[:start], re.IGNORECASE)
+    if joiner:
+        start = joiner.start()
+    return start, m.end()
+
+
+def reps_rule(text: str) -> tuple[Span | None, str | None]:
+    """Repetitions, and a problem message when they make no sense."""
+    for m in REPS.finditer(text):
+        if FREQUENCY.match(text[m.end():]):
+            continue
+        if m.group("word"):
+            n = {"once": 1, "twice": 2, "thrice": 3}[m.group("word").lower()]
+            span = Span(n, n)
+        else:
+            span = span_of(m, "r")
+            if m.group("sa"):
+                sets = parse_number(m.group("sa"))
+                span = Span(span.low * sets, span.high * sets)
+            if m.group("more"):
+                span = Span(span.low + 1, span.high + 1)
+        if span.low < 1:
+            return span, "a repetition count must be at least 1"
+        if span.high > MAX_REPS:
+            return span, f"{span.high:g} repetitions is more than {MAX_REPS}; is that a typo?"
+        if span.low != int(span.low) or span.high != int(span.high):
+            return span, "a repetition count must be a whole number"
+        return span, None
+    return None, None
+
+
+def side_rule(text: str) -> str | None:
+    """The first side a sentence names."""
+    m = SIDE_WORD.search(text)
+    if not m:
+        return None
+    if m.group(1):
+        return m.group(1).lower()
+    return "one" if m.group(2) else "both"
+
+
+def read_timing(text: str) -> Timing:
+    """Apply every rule to one sentence."""
+    timing = Timing(
+        per_side=bool(PER_SIDE.search(text)),
+        other_side=bool(OTHER_SIDE.search(text)),
+        side=side_rule(text),
+        general=bool(GENERAL.search(text)),
+    )
+    holds = []
+    for m, span in duration_rule(text):
+        if is_rest(text, m):
+            timing = replace(timing, rest=timing.rest or span)
+        else:
+            holds.append((m, span))
+    if holds:
+        m, span = holds[0]
+        problem = None
+        if span.low <= 0:
+            problem = "a hold must last at least one second"
+        elif span.high > MAX_HOLD_S:
+            problem = (
+                f"a hold of {describe_seconds(span.high)} is longer than "
+                f"{MAX_HOLD_S // 60} minutes; is that a typo?"
+            )
+        extra = None
+        if len(holds) > 1:
+            extra = f"only the first hold is used ({m.group(0)!r}); split the sentence to hold twice"
+        timing = replace(
+            timing, hold=span, hold_at=hold_phrase(text, m), problem=problem, extra=extra
+        )
+    elif BARE_HOLD.search(text):
+        m = BARE_HOLD.search(text)
+        timing = replace(timing, bare_hold=True, hold_at=(m.start(), m.end()))
+    reps, problem = reps_rule(text)
+    if reps:
+        timing = replace(timing, reps=reps, problem=timing.problem or problem)
+    understood = timing.hold or timing.bare_hold or timing.reps or timing.rest or timing.other_side
+    if not understood and TIMING_WORDS.search(text) and not FREQUENCY_SENTENCE.search(text):
+        timing = replace(timing, unclear=True)
+    return timing
+
+
+FREQUENCY_SENTENCE = re.compile(
+    r"\btimes (?:a|per|each) (?:day|week)\b|\bat times\b|\bsometimes\b", re.IGNORECASE
+)
+
+
+def describe_seconds(seconds: float) -> str:
+    """7200 -> "2 hours", 90 -> "90 seconds"."""
+    if seconds >= 3600:
+        return f"{seconds / 3600:g} hours"
+    if seconds >= 120:
+        return f"{seconds / 60:g} minutes"
+    return f"{seconds:g} seconds"

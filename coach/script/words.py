@@ -1,0 +1,88 @@
+"""Fixed vocabularies of instruction prose: number words, side words, and the
+verbs that mark a sentence as an instruction rather than a description."""
+
+from __future__ import annotations
+
+import re
+
+UNITS = {
+    "zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6,
+    "seven": 7, "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12,
+    "thirteen": 13, "fourteen": 14, "fifteen": 15, "sixteen": 16,
+    "seventeen": 17, "eighteen": 18, "nineteen": 19,
+}
+TENS = {
+    "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60,
+    "seventy": 70, "eighty": 80, "ninety": 90,
+}
+# Words that stand for a number in timing prose ("a minute", "a few seconds").
+QUANTIFIERS = {"a": 1, "an": 1, "a couple of": 2, "a couple": 2, "a few": 3, "several": 5}
+
+_word_number = (
+    rf"(?:(?:{'|'.join(TENS)})(?:[ -](?:{'|'.join(k for k, v in UNITS.items() if 0 < v < 10)}))?"
+    rf"|{'|'.join(sorted(UNITS, key=len, reverse=True))})"
+)
+_quantifier = "|".join(sorted(QUANTIFIERS, key=len, reverse=True))
+
+NUMBER = rf"(?:-?\d+(?:\.\d+)?|\b(?:half an?|one and a half|{_word_number}|{_quantifier})\b)"
+"""Regex for one number as prose writes it (case-insensitive use)."""
+
+
+def parse_number(text: str) -> float:
+    """``"twenty-five"`` -> 25, ``"3"`` -> 3, ``"a few"`` -> 3, ``"half a"`` -> 0.5."""
+    text = " ".join(text.lower().split())
+    if re.fullmatch(r"-?\d+(?:\.\d+)?", text):
+        return float(text)
+    if text.startswith("half"):
+        return 0.5
+    if text == "one and a half":
+        return 1.5
+    if text in QUANTIFIERS:
+        return QUANTIFIERS[text]
+    if text in UNITS:
+        return UNITS[text]
+    tens, _, unit = text.replace("-", " ").partition(" ")
+    return TENS[tens] + (UNITS[unit] if unit else 0)
+
+
+def say_number(n: int) -> str:
+    """25 -> ``"twenty-five"``: counts are spoken as words so every TTS voice
+    reads them the same way."""
+    if n < 20:
+        return next(k for k, v in UNITS.items() if v == n)
+    if n < 100:
+        tens = next(k for k, v in TENS.items() if v == n - n % 10)
+        return tens if n % 10 == 0 else f"{tens}-{say_number(n % 10)}"
+    return str(n)
+
+
+SIDES = ("left", "right")
+MIRROR = {"left": "right", "right": "left", "one": "other", "other": "one", "both": "both"}
+
+# First words of sentences that put the body somewhere: said once per exercise,
+# followed by time to get into position.
+POSITION_VERBS = frozenset(
+    "lie lay sit stand kneel get start begin come assume position".split()
+)
+
+# First words (after an optional adverb) of instruction sentences.
+INSTRUCTION_VERBS = POSITION_VERBS | frozenset(
+    """
+    place put bring pull push lift raise lower bend straighten extend reach
+    twist turn rotate roll arch round tilt lean slide hold keep stay relax
+    breathe inhale exhale repeat return rest grab grasp clasp interlace cross
+    press tighten tuck drop hug draw move step walk stretch squeeze let rock
+    flex point open sink hinge curl release switch swap change do perform try
+    feel allow wrap rise take clasp gently slowly now then continue
+    """.split()
+)
+
+ADVERBS = frozenset("slowly gently carefully now then next again also".split())
+
+# Section titles that are never exercises.
+NOT_EXERCISE_TITLES = re.compile(
+    r"\b(tips?|safety|notes?|introduction|intro|warnings?|precautions?|why|how to use|"
+    r"about|benefits?|before you (?:start|begin)|equipment|rules|summary|conclusion|"
+    r"faq|questions|when to see|references|sources|disclaimer|overview|what you need)\b",
+    re.IGNORECASE,
+)
