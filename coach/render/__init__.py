@@ -1,0 +1,1 @@
+"""Rendering: speech clips (tts, cache), beeps, layout and mixing."""
