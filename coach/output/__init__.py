@@ -1,0 +1,1 @@
+"""Sinks: the WAV file with its chapter markers, and the .vtt sidecar."""
