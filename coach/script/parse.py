@@ -76,7 +76,8 @@ def parse_line(number: int, raw: str) -> _Line:
     if not text or re.fullmatch(r"[-*_=\s]{3,}", text) or text.startswith("|"):
         return _Line(number, "blank", "")
     if m := HEADING.match(text):
-        return _Line(number, "heading", clean_inline(text[m.end():].strip(" #")), len(m.group()))
+        title = re.sub(r"^(?:\d{1,3}[.):]|step \d{1,3}:?)\s+", "", text[m.end():].strip(" #"), flags=re.I)
+        return _Line(number, "heading", clean_inline(title), len(m.group()))
     if m := BULLET.match(text):
         return _Line(number, "bullet", clean_inline(text[m.end():]))
     if m := NUMBERED.match(text):

@@ -12,7 +12,7 @@ from dataclasses import dataclass, replace
 from coach.errors import RoutineError
 from coach.model import Exercise
 from coach.script.parse import is_instruction
-from coach.script.timing import OTHER_SIDE, Span, Timing, read_timing, side_rule
+from coach.script.timing import OTHER_SIDE, Span, Timing, read_timing, side_rule, strip_reps
 from coach.script.words import ADVERBS, MIRROR, POSITION_VERBS
 
 RELEASE = re.compile(
@@ -68,10 +68,11 @@ def mirror_text(text: str) -> str:
     return re.sub(r"\b(?:left|right)\b", flip, text, flags=re.IGNORECASE)
 
 
-def mirror_holds(holds: list[HoldPlan]) -> list[HoldPlan]:
-    """``holds`` followed by their mirror images. A hold with no side becomes
-    "one" so the listener hears that a side is meant."""
-    sided = [h if h.side else replace(h, side="one") for h in holds]
+def mirror_holds(holds: list[HoldPlan], named: str | None = None) -> list[HoldPlan]:
+    """``holds`` followed by their mirror images. A hold with no side takes
+    the side the exercise named first (``named``), else "one", so the
+    listener hears that a side is meant."""
+    sided = [h if h.side else replace(h, side=named or "one") for h in holds]
     mirrored = [
         replace(
             h,
@@ -102,6 +103,14 @@ OTHER_SIDE_CLAUSE = re.compile(
 )
 
 
+def is_description(text: str) -> bool:
+    """A sentence that says what an exercise is for, not what to do."""
+    if is_instruction(text):
+        return False
+    return not re.search(r"\byour?\b", text, re.I) or bool(
+        re.match(r"(?:if you|this|these|it|that|the)\b", text, re.I))
+
+
 def first_word(text: str) -> str:
     words = [w for w in re.findall(r"[a-z']+", text.lower())[:3] if w not in ADVERBS]
     return words[0] if words else ""
@@ -121,16 +130,24 @@ def plan_exercise(exercise: Exercise) -> ExercisePlan:
     def warn(line: int, message: str) -> None:
         warnings.append(f"line {line}: {message}")
 
-    for step in exercise.steps:
-        text, line = step.text, step.line
+    queue = [(step.text, step.line, step.lead) for step in exercise.steps]
+    seen: list[str] = []  # every sentence so far, to find a side named earlier
+    while queue:
+        text, line, lead = queue.pop(0)
         timing: Timing = read_timing(text)
+        if len(timing.hold_ends) > 1:
+            # "Hold 10 seconds, lower halfway and hold 5 seconds": one hold a piece.
+            cuts = [0, *timing.hold_ends[:-1], len(text)]
+            queue[:0] = [(text[a:b], line, lead) for a, b in zip(cuts, cuts[1:])]
+            continue
+        seen.append(text)
         if timing.problem:
             raise RoutineError(timing.problem, line)
         if timing.general:
             continue  # advice about every pose, not this one
         if timing.extra:
             warn(line, timing.extra)
-        if (step.lead and not is_instruction(text) and not timing.hold and not timing.reps):
+        if lead and is_description(text) and not timing.hold and not timing.reps:
             purpose = purpose or text
             continue
 
@@ -141,11 +158,13 @@ def plan_exercise(exercise: Exercise) -> ExercisePlan:
                 pending.append(before)
             if timing.bare_hold:
                 warn(line, f"no length given for the hold in {text!r}; the level's default is used")
-            side = side_rule(text[:start]) or side_rule(" ".join(pending))
-            if side is None and not holds:
-                side = side_rule(" ".join(setup))
-            release = tidy(after) or None
-            holds.append(HoldPlan(timing.hold, side, tuple(pending), release, line))
+            # The first side the movement into the hold names (the setup
+            # counts for the first hold: "hug your right knee" then "across").
+            lead_in = [*setup, *pending] if not holds else pending
+            side = side_rule(" ".join(lead_in)) or side_rule(text[:start])
+            release = tidy(strip_reps(after)) or None
+            seconds = holds[-1].seconds if timing.same_hold and holds else timing.hold
+            holds.append(HoldPlan(seconds, side, tuple(pending), release, line))
             pending = []
         elif not (timing.reps or timing.other_side or timing.rest):
             if timing.unclear:
@@ -153,7 +172,12 @@ def plan_exercise(exercise: Exercise) -> ExercisePlan:
                 if len(text.split()) <= 3:
                     continue
             if RELEASE.search(text) and holds and holds[-1].release is None and not pending:
-                holds[-1] = replace(holds[-1], release=text)
+                # "Return to center and lean to the left": a release, then a move.
+                parts = re.split(r",?\s+(?:then|and)\s+", text, maxsplit=1)
+                release, move = (parts[0], parts[1]) if len(parts) == 2 else (text, "")
+                holds[-1] = replace(holds[-1], release=tidy(release) or text)
+                if side_rule(move) and tidy(move):
+                    pending.append(tidy(move))
             elif not holds and not pending and first_word(text) in POSITION_VERBS:
                 setup.append(text)
             else:
@@ -167,13 +191,13 @@ def plan_exercise(exercise: Exercise) -> ExercisePlan:
             reps = timing.reps
         per_side = per_side or timing.per_side
         if timing.other_side and len(holds) > group_start:
-            holds[group_start:] = mirror_holds(holds[group_start:])
+            holds[group_start:] = mirror_holds(holds[group_start:], side_rule(" ".join(seen)))
             group_start = len(holds)
         elif timing.other_side and not holds:
             per_side = True  # "switch legs" in a movement with no hold
 
     if per_side and len(holds) == 1:
-        holds = mirror_holds(holds)
+        holds = mirror_holds(holds, side_rule(" ".join(seen)))
     return ExercisePlan(
         name=exercise.name,
         line=exercise.line,

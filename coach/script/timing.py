@@ -36,6 +36,13 @@ _UNIT = (
     r"(?:(?P<sec>seconds?\b|secs?\b|(?<=\d)s\b)|(?P<min>minutes?\b|mins?\b)|(?P<hr>hours?\b|hrs?\b)"
     r"|(?P<br>(?:(?:deep|slow|full|long|big|calm|steady)\s+)*breaths?\b))"
 )
+MIXED = re.compile(
+    rf"(?P<x>{NUMBER})\s*(?P<xu>seconds?|secs?|minutes?|mins?)\s*(?:-|–|—|to|or)\s*"
+    rf"(?P<y>{NUMBER})\s*(?P<yu>seconds?|secs?|minutes?|mins?)\b",
+    re.IGNORECASE,
+)
+AND_A_HALF = re.compile(r"\b(?:a|one) minute and a half\b", re.IGNORECASE)
+SAME_HOLD = re.compile(r"\bfor the same (?:number of breaths|time|length of time|amount of time|count)\b", re.I)
 DURATION = re.compile(
     rf"(?:{_QUALIFIER}\s+)?(?:{_BETWEEN}|{_range('d')})(?:-|\s)*{_UNIT}", re.IGNORECASE
 )
@@ -48,7 +55,8 @@ FREQUENCY = re.compile(
     re.IGNORECASE,
 )
 REST_WORDS = re.compile(
-    r"\b(?:rest|pause|break|recover|between)\b|\brelax(?=\s+for\b)", re.IGNORECASE
+    r"\b(?:rest(?! here| there| in)|pause|break|recover|between)\b|\brelax(?=\s+for\b)",
+    re.IGNORECASE,
 )
 HOLD_WORDS = re.compile(r"\b(?:hold|stay|remain|keep|maintain|sustain)\b", re.IGNORECASE)
 
@@ -56,6 +64,11 @@ REPS = re.compile(
     rf"(?:(?P<sa>{NUMBER})\s+sets?\s+of\s+)?{_range('r')}\s*(?P<more>more\s+|additional\s+)?"
     r"(?:times?\b|x\b|repetitions?\b|reps?\b)"
     r"|\b(?P<word>once|twice|thrice)\b",
+    re.IGNORECASE,
+)
+REPS_ROUNDS = re.compile(rf"{_range('r')}\s+(?:rounds?|cycles?)\b", re.IGNORECASE)
+REPS_DONE = re.compile(
+    rf"\b(?:do|done|complete|perform)\s+{_range('r')}\s+(?:[a-z]+\s*)?(?=with|on|per|each|then|,|\.|$)",
     re.IGNORECASE,
 )
 REPEAT = re.compile(r"\brepeat\b|\bdo (?:it|this|the same) again\b", re.IGNORECASE)
@@ -67,7 +80,11 @@ PER_SIDE = re.compile(
     re.IGNORECASE,
 )
 OTHER_SIDE = re.compile(
-    rf"\b(?:other|opposite) {_LIMB}\b|\b(?:switch|change|swap|reverse) (?:sides|legs|arms|feet|knees|hands|directions)\b",
+    rf"\b(?:on|with|using|for|to) the (?:other|opposite|second) {_LIMB}\b"
+    rf"|\b(?:repeat|switch|change|swap|do|perform|practi[cs]e)\b[^.;]*\b(?:other|opposite|second) {_LIMB}\b"
+    rf"|^\W*(?:now |then )?(?:do )?the (?:other|opposite) {_LIMB}\b"
+    rf"|\b(?:switch|change|swap|reverse) (?:sides|legs|arms|feet|knees|hands|directions)\b"
+    rf"|\b(?:practi[cs]e|repeat|do the same|change to|switch to)\b[^.;]*?\b(?:on|with|to) the (?:left|right) {_LIMB}\b",
     re.IGNORECASE,
 )
 SIDE_WORD = re.compile(
@@ -131,7 +148,11 @@ class Timing:
     problem: str | None = None
     """Nonsense (a zero hold, "Repeat 0 times"): the message of an error."""
     extra: str | None = None
-    """Timing that was understood but not used (a second hold): a warning."""
+    """Timing that was understood but not used: a warning."""
+    same_hold: bool = False
+    """"for the same number of breaths": as long as the hold before."""
+    hold_ends: tuple[int, ...] = ()
+    """Where each hold phrase ends, when the sentence has several."""
 
 
 def span_of(m: re.Match, tag: str) -> Span:
@@ -143,6 +164,15 @@ def span_of(m: re.Match, tag: str) -> Span:
 def seconds_of(m: re.Match) -> Span:
     """A DURATION or COUNT_OF match in seconds, qualifiers applied."""
     names = m.re.groupindex
+    if m.re is MIXED:
+        unit = lambda u: 60 if u.lower().startswith("m") else 1  # noqa: E731
+        a = parse_number(m.group("x")) * unit(m.group("xu"))
+        b = parse_number(m.group("y")) * unit(m.group("yu"))
+        return Span(min(a, b), max(a, b))
+    if m.re is AND_A_HALF:
+        return Span(90, 90)
+    if m.re is SAME_HOLD:
+        return Span(0, 0)  # filled in from the hold before, by the planner
     span = span_of(m, "e") if "ea" in names and m.group("ea") else span_of(m, "d")
     if "hr" in names and m.group("hr"):
         span = Span(span.low * 3600, span.high * 3600)
@@ -160,7 +190,8 @@ def duration_rule(text: str) -> list[tuple[re.Match, Span]]:
     """Every duration in the sentence, in order, without frequencies
     ("3 times a day" is not a duration either)."""
     found = []
-    for m in [*COUNT_OF.finditer(text), *COUNTS.finditer(text), *DURATION.finditer(text)]:
+    for m in [*MIXED.finditer(text), *AND_A_HALF.finditer(text), *SAME_HOLD.finditer(text),
+              *COUNT_OF.finditer(text), *COUNTS.finditer(text), *DURATION.finditer(text)]:
         if FREQUENCY.match(text[m.end():]):
             continue
         if any(m.start() < o.end() and o.start() < m.end() for o, _ in found):
@@ -204,20 +235,28 @@ def hold_phrase(text: str, m: re.Match) -> tuple[int, int]:
     return start, m.end()
 
 
+def strip_reps(text: str) -> str:
+    """The sentence without its repetition and side phrases ("and repeat 3
+    times, then switch sides"), to keep what is left as a spoken step."""
+    for pattern in (REPS, REPS_ROUNDS, REPS_DONE, OTHER_SIDE, PER_SIDE):
+        text = pattern.sub("", text)
+    return re.sub(r"\b(?:repeat|and|then)\b(?=[\s,.;]*(?:$|[,.;]))", "", text, flags=re.I)
+
+
 def reps_rule(text: str) -> tuple[Span | None, str | None]:
     """Repetitions, and a problem message when they make no sense."""
-    for m in REPS.finditer(text):
+    for m in [*REPS.finditer(text), *REPS_ROUNDS.finditer(text), *REPS_DONE.finditer(text)]:
         if FREQUENCY.match(text[m.end():]):
             continue
-        if m.group("word"):
+        if "word" in m.re.groupindex and m.group("word"):
             n = {"once": 1, "twice": 2, "thrice": 3}[m.group("word").lower()]
             span = Span(n, n)
         else:
             span = span_of(m, "r")
-            if m.group("sa"):
+            if "sa" in m.re.groupindex and m.group("sa"):
                 sets = parse_number(m.group("sa"))
                 span = Span(span.low * sets, span.high * sets)
-            if m.group("more"):
+            if "more" in m.re.groupindex and m.group("more"):
                 span = Span(span.low + 1, span.high + 1)
         if span.low < 1:
             return span, "a repetition count must be at least 1"
@@ -256,18 +295,16 @@ def read_timing(text: str) -> Timing:
     if holds:
         m, span = holds[0]
         problem = None
-        if span.low <= 0:
+        if span.low <= 0 and m.re is not SAME_HOLD:
             problem = "a hold must last at least one second"
         elif span.high > MAX_HOLD_S:
             problem = (
                 f"a hold of {describe_seconds(span.high)} is longer than "
                 f"{MAX_HOLD_S // 60} minutes; is that a typo?"
             )
-        extra = None
-        if len(holds) > 1:
-            extra = f"only the first hold is used ({m.group(0)!r}); split the sentence to hold twice"
         timing = replace(
-            timing, hold=span, hold_at=hold_phrase(text, m), problem=problem, extra=extra
+            timing, hold=span, hold_at=hold_phrase(text, m), problem=problem,
+            hold_ends=tuple(h.end() for h, _ in holds), same_hold=m.re is SAME_HOLD,
         )
     elif BARE_HOLD.search(text):
         m = BARE_HOLD.search(text)

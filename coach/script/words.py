@@ -81,7 +81,7 @@ ADVERBS = frozenset("slowly gently carefully now then next again also".split())
 
 # Section titles that are never exercises.
 NOT_EXERCISE_TITLES = re.compile(
-    r"\b(tips?|safety|notes?|introduction|intro|warnings?|precautions?|why|how to use|"
+    r"\b(tips?|safety|bottom line|notes?|introduction|intro|warnings?|precautions?|why|how to use|"
     r"about|benefits?|before you (?:start|begin)|equipment|rules|summary|conclusion|"
     r"faq|questions|when to see|references|sources|disclaimer|overview|what you need)\b",
     re.IGNORECASE,

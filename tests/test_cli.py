@@ -1,0 +1,81 @@
+"""The coach command as a user runs it: output, exact errors, exit codes."""
+
+import json
+import subprocess
+import sys
+
+import pytest
+from typer.main import get_command
+
+from coach.cli import app
+
+COACH = [sys.executable, "-c", "from coach.cli import main; main()"]
+
+
+def run(*args, **kw):
+    return subprocess.run([*COACH, *args], capture_output=True, text=True, timeout=60, **kw)
+
+
+def test_every_command_has_help():
+    group = get_command(app)
+    for name, command in group.commands.items():
+        assert command.help, name
+        result = run(name, "--help")
+        assert result.returncode == 0 and "Usage" in result.stdout
+
+
+def test_list_shows_routines_and_levels():
+    out = run("list").stdout
+    assert "back" in out and "beginner" in out and "full" in out
+
+
+def test_show_beginner_is_a_table_with_total():
+    result = run("show", "beginner")
+    assert result.returncode == 0, result.stderr
+    assert "Knees to chest" in result.stdout and "Total" in result.stdout
+
+
+def test_compile_json_contract(seed_path):
+    result = run("compile", str(seed_path), "--level", "full", "--json")
+    assert result.returncode == 0, result.stderr
+    data = json.loads(result.stdout)
+    assert set(data) == {"title", "level", "duration_s", "exercises"}
+    assert data["level"] == "full" and len(data["exercises"]) == 12
+    twisting = data["exercises"][1]
+    assert set(twisting) == {"name", "reps", "duration_s", "holds", "warnings"}
+    assert twisting["holds"] == [{"seconds": 15, "side": "left"}, {"seconds": 15, "side": "right"}]
+    assert data["duration_s"] > sum(e["duration_s"] for e in data["exercises"])
+
+
+def test_level_names_alone_mean_the_builtin():
+    a = json.loads(run("compile", "beginner", "--json").stdout)
+    b = json.loads(run("compile", "back", "--level", "beginner", "--json").stdout)
+    assert a == b and a["level"] == "beginner"
+
+
+@pytest.mark.parametrize("content,message", [
+    (b"", "{f}: the routine is empty; write at least one exercise with its steps"),
+    (b"Some words.\n", "{f}:1: no exercises found; give each exercise a title line (or a '## ' heading) followed by its steps"),
+    (b"## A\n\nok\n\x00\x01binary", "{f}:4: this is a binary file, not routine text"),
+    (b"## A\n\xff\xfe\n", "{f}:2: this is not UTF-8 text; save the routine as UTF-8"),
+    (b"x" * 1_100_000, "{f}: file is too large for a routine (1.1 MB; the limit is 256 kB)"),
+])
+def test_bad_files_get_one_line_and_exit_2(tmp_path, content, message):
+    path = tmp_path / "r.txt"
+    path.write_bytes(content)
+    result = run("show", str(path))
+    assert result.returncode == 2
+    assert result.stderr == message.format(f=path) + "\n"
+    assert result.stdout == ""
+
+
+def test_missing_file(tmp_path):
+    result = run("compile", str(tmp_path / "nope.md"), "--json")
+    assert result.returncode == 2
+    assert result.stderr == f"{tmp_path / 'nope.md'}: no such file or built-in routine (built-ins: back, beginner, full)\n"
+
+
+def test_unknown_level():
+    result = run("show", "back", "--level", "expert")
+    assert result.returncode == 2
+    assert result.stderr == "unknown level 'expert'; choose one of: beginner, full\n"
