@@ -83,8 +83,11 @@ class PhraseCache:
         if missing:
             fresh = self.engine.synthesize(missing, progress=progress)
             self._make_folder()
-            for text, clip in zip(missing, fresh, strict=True):
-                pcm = to_pcm(clip)
+            if len(fresh) != len(missing):
+                raise RuntimeError(f"{self.engine.key} returned {len(fresh)} clips for {len(missing)} texts")
+            for i, text in enumerate(missing):
+                pcm = to_pcm(fresh[i])
+                fresh[i] = None  # keep one copy of the speech in memory, not two
                 self._store(text, pcm)
                 found[text] = from_pcm(pcm)
         return {text: found[text] for text in wanted}
