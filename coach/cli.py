@@ -4,7 +4,9 @@ one function, and turns coach's own errors into one line and an exit code."""
 from __future__ import annotations
 
 import json
+import signal
 import sys
+from pathlib import Path
 from typing import Annotated, Optional
 
 import typer
@@ -108,8 +110,46 @@ def compile_command(
             typer.echo(f"{clock(cue.start / SAMPLE_RATE):>6}  {cue.text}")
 
 
+@app.command("export")
+def export_command(
+    routine: Routine,
+    level: LevelOpt = None,
+    output: Annotated[Optional[Path], typer.Option("--output", "-o", help="WAV file to write (a .vtt is written beside it). Default: ROUTINE-LEVEL.wav")] = None,
+    voice: Annotated[Optional[str], typer.Option(help="Voice name (see 'espeak-ng --voices').")] = None,
+    rate: Annotated[Optional[int], typer.Option(help="Speaking rate, words per minute (default 175).")] = None,
+    engine: Annotated[str, typer.Option(help="Speech engine: 'espeak' (the real voice) or 'fake' (tones, for tests).")] = "espeak",
+) -> None:
+    """Export a session as a WAV file with chapters, plus a .vtt transcript."""
+    from coach.output.export import export
+    from coach.render.session import phrases, render
+    from coach.render.tts import make_engine
+
+    program = load_program(routine, level)
+    path = output or Path(f"{Path(routine).stem}-{program.level}.wav".replace("beginner-beginner", "beginner").replace("full-full", "full"))
+    speech = make_engine(engine, voice, rate)
+    with progress_bar() as bar:
+        task = bar.add_task("Speaking phrases", total=len(phrases(program)))
+        mixer = render(program, speech, lambda n: bar.advance(task, n))
+        task = bar.add_task("Writing audio", total=mixer.length)
+        vtt = export(mixer, path, lambda n: bar.advance(task, n))
+    seconds = mixer.length / SAMPLE_RATE
+    typer.echo(f"Wrote {path} ({clock(seconds)}, {len(mixer.timeline.chapters)} chapters) and {vtt}.", err=True)
+
+
+def progress_bar():
+    """A rich progress bar on stderr when it is a terminal; silent otherwise."""
+    from rich.console import Console
+    from rich.progress import Progress
+
+    console = Console(stderr=True)
+    return Progress(console=console, disable=not console.is_terminal, transient=True)
+
+
 def main() -> None:
     """Console entry point: coach's errors become one line and an exit code."""
+    # Let an exceeded file-size limit fail a write (EFBIG) instead of
+    # killing the process, so it is reported like a full disk.
+    signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
     try:
         app()
     except CoachError as exc:

@@ -1,0 +1,106 @@
+"""Timeline + clips -> PCM, block by block, so memory does not grow with the
+length of the session. The WAV file and the speaker read the same blocks.
+
+Loudness: the voice is measured once (pyloudnorm, over every distinct phrase
+back to back) and brought to -16 LUFS; beeps are matched a little below it;
+every sound is then limited to a sample peak of PEAK_DBFS. Sounds never
+overlap, so the mix never peaks above its loudest sound.
+"""
+
+from __future__ import annotations
+
+import bisect
+from collections.abc import Iterator, Mapping
+
+import numpy as np
+import pyloudnorm
+
+from coach.model import BeepKind, CueKind, Timeline
+from coach.units import SAMPLE_RATE
+
+TARGET_LUFS = -16.0
+BEEP_BELOW_VOICE_LU = 3.0
+"""Beeps sit this far under the voice: clear, never startling."""
+PEAK_DBFS = -1.5
+"""Ceiling for every sample (podcast guidance is -1 dBTP; a little margin)."""
+BLOCK = SAMPLE_RATE * 10
+
+
+def loudness(clips: list[np.ndarray]) -> float:
+    """Integrated loudness of clips played back to back, LUFS. Short sounds
+    are repeated to the 0.4 s that BS.1770 needs."""
+    joined = np.concatenate([c for c in clips if len(c)] or [np.zeros(1, np.float32)])
+    if len(joined) < SAMPLE_RATE:
+        joined = np.tile(joined, SAMPLE_RATE // max(1, len(joined)) + 1)
+    return pyloudnorm.Meter(SAMPLE_RATE).integrated_loudness(joined.astype(np.float64))
+
+
+def limit(clip: np.ndarray) -> np.ndarray:
+    """Soft-knee peak limiter: samples above half the ceiling bend smoothly
+    (tanh) so that none passes PEAK_DBFS. Speech peaks are rare and short,
+    so this keeps loudness where scaling a whole clip down would not."""
+    ceiling = np.float32(10 ** (PEAK_DBFS / 20))
+    knee = ceiling / 2
+    mag = np.abs(clip)
+    over = mag > knee
+    out = clip.copy()
+    out[over] = np.sign(clip[over]) * (knee + (ceiling - knee) * np.tanh((mag[over] - knee) / (ceiling - knee)))
+    return out
+
+
+def level(clip: np.ndarray, gain_db: float) -> np.ndarray:
+    """Apply a gain, then the limiter."""
+    return limit(clip.astype(np.float32) * np.float32(10 ** (gain_db / 20)))
+
+
+def levelled(clips: Mapping[str, np.ndarray], beeps: Mapping[BeepKind, np.ndarray]
+             ) -> tuple[dict[str, np.ndarray], dict[str, np.ndarray]]:
+    """Speech at TARGET_LUFS, beeps matched to it; keyed by cue text. The
+    limiter lowers loudness a little, so the gain is corrected and
+    measured again (three rounds settle within 0.1 LU)."""
+    gain = TARGET_LUFS - loudness(list(clips.values()))
+    for _ in range(3):
+        speech = {text: level(clip, gain) for text, clip in clips.items()}
+        gain += TARGET_LUFS - loudness(list(speech.values()))
+    speech = {text: level(clip, gain) for text, clip in clips.items()}
+    target = TARGET_LUFS - BEEP_BELOW_VOICE_LU
+    tones = {kind.value: level(b, target - loudness([b])) for kind, b in beeps.items()}
+    return speech, tones
+
+
+class Mixer:
+    """Renders any stretch of a timeline on demand."""
+
+    def __init__(self, timeline: Timeline, clips: Mapping[str, np.ndarray],
+                 beeps: Mapping[BeepKind, np.ndarray]):
+        self.timeline = timeline
+        self.speech, self.tones = levelled(clips, beeps)
+        self.starts = [c.start for c in timeline.cues]
+        self.longest = max((c.length for c in timeline.cues), default=0)
+
+    @property
+    def length(self) -> int:
+        return self.timeline.length
+
+    def sound(self, index: int) -> np.ndarray:
+        cue = self.timeline.cues[index]
+        return self.tones[cue.text] if cue.kind == CueKind.BEEP else self.speech[cue.text]
+
+    def render(self, start: int, count: int) -> np.ndarray:
+        """Samples ``start .. start+count`` as int16 (zeros past the end)."""
+        out = np.zeros(count, np.float32)
+        end = start + count
+        first = bisect.bisect_left(self.starts, start - self.longest)
+        last = bisect.bisect_left(self.starts, end)
+        for i in range(first, last):
+            sound = self.sound(i)
+            at = self.starts[i]
+            lo, hi = max(at, start), min(at + len(sound), end)
+            if lo < hi:
+                out[lo - start: hi - start] += sound[lo - at: hi - at]
+        return np.round(np.clip(out, -1.0, 1.0) * 32767).astype(np.int16)
+
+    def blocks(self, size: int = BLOCK) -> Iterator[np.ndarray]:
+        """The whole session, ``size`` samples at a time."""
+        for start in range(0, self.length, size):
+            yield self.render(start, min(size, self.length - start))
