@@ -26,10 +26,22 @@ PEAK_DBFS = -1.5
 BLOCK = SAMPLE_RATE * 10
 
 
+MEASURE_S = 120
+"""Speech measured for loudness: the longest phrases, up to this many
+seconds. One voice has one loudness; measuring all of a long session's
+speech would only cost memory."""
+
+
 def loudness(clips: list[np.ndarray]) -> float:
     """Integrated loudness of clips played back to back, LUFS. Short sounds
     are repeated to the 0.4 s that BS.1770 needs."""
-    joined = np.concatenate([c for c in clips if len(c)] or [np.zeros(1, np.float32)])
+    chosen, total = [], 0
+    for clip in sorted((c for c in clips if len(c)), key=len, reverse=True):
+        if total >= MEASURE_S * SAMPLE_RATE:
+            break
+        chosen.append(clip)
+        total += len(clip)
+    joined = np.concatenate(chosen or [np.zeros(1, np.float32)])
     if len(joined) < SAMPLE_RATE:
         joined = np.tile(joined, SAMPLE_RATE // max(1, len(joined)) + 1)
     return pyloudnorm.Meter(SAMPLE_RATE).integrated_loudness(joined.astype(np.float64))

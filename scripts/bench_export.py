@@ -1,0 +1,68 @@
+#!/usr/bin/env python3
+"""Benchmark `coach export`: the full routine with an empty phrase cache and
+again with a warm one, against the synthesis floor (espeak-ng speaking every
+distinct phrase of the session in one call). Prints figures; asserts nothing.
+
+    .venv/bin/python scripts/bench_export.py [--level full]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+
+def export(level: str, out: Path, cache: Path) -> tuple[float, float]:
+    """Run `coach export` in a child; return (wall seconds, peak RSS MB of
+    the child and its workers)."""
+    env = {**os.environ, "XDG_CACHE_HOME": str(cache)}
+    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    start = time.perf_counter()
+    subprocess.run([sys.executable, "-c", "from coach.cli import main; main()", "export", level,
+                    "-o", str(out)], env=env, check=True, capture_output=True)
+    wall = time.perf_counter() - start
+    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    return wall, max(peak, before) / 1024
+
+
+def floor(level: str) -> float:
+    """espeak-ng speaking all distinct phrases of the session in one call."""
+    from coach.render.session import phrases
+    from coach.script.load import load_program
+
+    text = "\n".join(phrases(load_program(level)))
+    with tempfile.TemporaryDirectory() as tmp:
+        start = time.perf_counter()
+        subprocess.run(["espeak-ng", "-v", "en-us", "-s", "175", "-w", f"{tmp}/all.wav", text], check=True)
+        return time.perf_counter() - start
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--level", default="full")
+    level = parser.parse_args().level
+    import wave
+
+    with tempfile.TemporaryDirectory() as tmp:
+        tmp = Path(tmp)
+        synth = floor(level)
+        cold, cold_mb = export(level, tmp / "cold.wav", tmp / "cache")
+        warm, warm_mb = export(level, tmp / "warm.wav", tmp / "cache")
+        with wave.open(str(tmp / "warm.wav")) as w:
+            audio = w.getnframes() / w.getframerate()
+    print(f"level                 {level}")
+    print(f"audio length          {audio / 60:.1f} min ({audio:.0f} s)")
+    print(f"synthesis floor       {synth:.2f} s (espeak-ng, all distinct phrases, one call)")
+    print(f"cold export           {cold:.2f} s   target <= {2 * synth + 2:.2f} s (2 x floor + 2 s)")
+    print(f"warm export           {warm:.2f} s   real-time factor {audio / warm:.0f}x (target >= 500x)")
+    print(f"peak memory (RSS)     {max(cold_mb, warm_mb):.0f} MB (largest process; target <= 150 MB)")
+
+
+if __name__ == "__main__":
+    main()
