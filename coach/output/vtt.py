@@ -3,11 +3,10 @@ where that sound becomes audible in the WAV (see DESIGN.md)."""
 
 from __future__ import annotations
 
-import os
-import tempfile
 from pathlib import Path
 
 from coach.model import CueKind, Timeline
+from coach.files import write_atomic
 from coach.output.wav import output_error
 from coach.units import to_seconds, vtt_time
 
@@ -26,19 +25,9 @@ def render_vtt(timeline: Timeline) -> str:
 def write_vtt(path: Path | str, timeline: Timeline) -> None:
     """Write ``render_vtt(timeline)`` to ``path`` atomically (temp + rename)."""
     path = Path(path)
-    text = render_vtt(timeline).encode("utf-8")
-    temp = None
     try:
-        fd, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-        with os.fdopen(fd, "wb") as f:
-            f.write(text)
-        os.replace(temp, path)
+        write_atomic(path, render_vtt(timeline).encode("utf-8"))
     except OSError as exc:
-        if temp:
-            try:
-                os.unlink(temp)
-            except OSError:
-                pass
         raise output_error(path, exc) from exc
 
 

@@ -23,9 +23,7 @@ warm run give the very same samples.
 from __future__ import annotations
 
 import hashlib
-import os
 import struct
-import tempfile
 import zlib
 from collections.abc import Callable, Iterable
 from pathlib import Path
@@ -33,6 +31,7 @@ from urllib.parse import quote
 
 import numpy as np
 
+from coach.files import write_atomic
 from coach.errors import OutputError
 from coach.render.tts import Engine
 from coach.units import SAMPLE_RATE
@@ -124,19 +123,9 @@ class PhraseCache:
             raise self._error("create", exc) from exc
 
     def _store(self, text: str, pcm: np.ndarray) -> None:
-        path = self.path(text)
-        temp = None
         try:
-            fd, temp = tempfile.mkstemp(dir=self.directory, prefix=".", suffix=".tmp")
-            with os.fdopen(fd, "wb") as f:
-                f.write(encode_entry(text, pcm))
-            os.replace(temp, path)
+            write_atomic(self.path(text), encode_entry(text, pcm))
         except OSError as exc:
-            if temp:
-                try:
-                    os.unlink(temp)
-                except OSError:
-                    pass
             raise self._error("write", exc) from exc
 
     def _error(self, verb: str, exc: OSError) -> OutputError:
