@@ -131,3 +131,24 @@ def test_unknown_voice(tmp_path):
     assert result.returncode != 0
     assert result.stderr == "Unknown voice 'klingon-x': list the installed voices with `coach voices`.\n"
     assert leftovers(tmp_path) in ([], ["c"])
+
+
+def test_measured_gains_are_reused_and_a_bad_file_is_remeasured(tmp_path):
+    """A warm export does not import scipy (the loudness meter); a corrupt
+    gains file is measured again, not trusted."""
+    env = {**os.environ, "XDG_CACHE_HOME": str(tmp_path / "c")}
+    probe = ("import sys; sys.argv=['coach','export','beginner','-o',sys.argv[1]];"
+             "from coach.cli import main\ntry: main()\nexcept SystemExit: pass\n"
+             "print('scipy' in sys.modules)")
+    first = subprocess.run([sys.executable, "-c", probe, str(tmp_path / "a.wav")], env=env,
+                           capture_output=True, text=True, timeout=300)
+    assert first.stdout.strip() == "True", first.stderr
+    second = subprocess.run([sys.executable, "-c", probe, str(tmp_path / "b.wav")], env=env,
+                            capture_output=True, text=True, timeout=300)
+    assert second.stdout.strip() == "False", second.stderr
+    (gains,) = (tmp_path / "c").rglob("gains-*.json")
+    gains.write_text("{not json")
+    third = subprocess.run([sys.executable, "-c", probe, str(tmp_path / "c.wav")], env=env,
+                           capture_output=True, text=True, timeout=300)
+    assert third.stdout.strip() == "True", third.stderr
+    assert (tmp_path / "a.wav").read_bytes() == (tmp_path / "b.wav").read_bytes() == (tmp_path / "c.wav").read_bytes()

@@ -13,7 +13,6 @@ import bisect
 from collections.abc import Iterator, Mapping
 
 import numpy as np
-import pyloudnorm
 
 from coach.model import BeepKind, CueKind, Timeline
 from coach.units import SAMPLE_RATE
@@ -26,7 +25,7 @@ PEAK_DBFS = -1.5
 BLOCK = SAMPLE_RATE * 10
 
 
-MEASURE_S = 120
+MEASURE_S = 40
 """Speech measured for loudness: the longest phrases, up to this many
 seconds. One voice has one loudness; measuring all of a long session's
 speech would only cost memory."""
@@ -35,6 +34,8 @@ speech would only cost memory."""
 def loudness(clips: list[np.ndarray]) -> float:
     """Integrated loudness of clips played back to back, LUFS. Short sounds
     are repeated to the 0.4 s that BS.1770 needs."""
+    import pyloudnorm  # imports scipy (~1.5 s): only when measuring
+
     chosen, total = [], 0
     for clip in sorted((c for c in clips if len(c)), key=len, reverse=True):
         if total >= MEASURE_S * SAMPLE_RATE:
@@ -65,28 +66,31 @@ def level(clip: np.ndarray, gain_db: float) -> np.ndarray:
     return limit(clip.astype(np.float32) * np.float32(10 ** (gain_db / 20)))
 
 
-def levelled(clips: Mapping[str, np.ndarray], beeps: Mapping[BeepKind, np.ndarray]
-             ) -> tuple[dict[str, np.ndarray], dict[str, np.ndarray]]:
-    """Speech at TARGET_LUFS, beeps matched to it; keyed by cue text. The
-    limiter lowers loudness a little, so the gain is corrected and
-    measured again (three rounds settle within 0.1 LU)."""
-    gain = TARGET_LUFS - loudness(list(clips.values()))
-    for _ in range(3):
-        speech = {text: level(clip, gain) for text, clip in clips.items()}
-        gain += TARGET_LUFS - loudness(list(speech.values()))
-    speech = {text: level(clip, gain) for text, clip in clips.items()}
-    target = TARGET_LUFS - BEEP_BELOW_VOICE_LU
-    tones = {kind.value: level(b, target - loudness([b])) for kind, b in beeps.items()}
-    return speech, tones
+def measure_gains(timeline: Timeline, clips: Mapping[str, np.ndarray],
+                  beeps: Mapping[BeepKind, np.ndarray]) -> dict[str, float]:
+    """Gains in dB per sound: "voice" for speech, and one per beep kind
+    (BEEP_BELOW_VOICE_LU under the voice). A first guess from the voice
+    alone is corrected by measuring windows of the real mix, silences and
+    limiter included, as a meter of the finished file would."""
+    gains = {"voice": TARGET_LUFS - loudness(list(clips.values()))}
+    for kind, beep in beeps.items():
+        gains[kind.value] = TARGET_LUFS - BEEP_BELOW_VOICE_LU - loudness([beep])
+    for _ in range(3):  # the limiter bends the curve; three rounds settle
+        sample = Mixer(timeline, clips, beeps, gains).sample()
+        error = TARGET_LUFS - loudness([sample])
+        gains = {name: gain + error for name, gain in gains.items()}
+    return gains
 
 
 class Mixer:
     """Renders any stretch of a timeline on demand."""
 
     def __init__(self, timeline: Timeline, clips: Mapping[str, np.ndarray],
-                 beeps: Mapping[BeepKind, np.ndarray]):
+                 beeps: Mapping[BeepKind, np.ndarray], gains: Mapping[str, float] | None = None):
         self.timeline = timeline
-        self.speech, self.tones = levelled(clips, beeps)
+        gains = gains or measure_gains(timeline, clips, beeps)
+        self.speech = {text: level(clip, gains["voice"]) for text, clip in clips.items()}
+        self.tones = {kind.value: level(b, gains[kind.value]) for kind, b in beeps.items()}
         self.starts = [c.start for c in timeline.cues]
         self.longest = max((c.length for c in timeline.cues), default=0)
 
@@ -111,6 +115,12 @@ class Mixer:
             if lo < hi:
                 out[lo - start: hi - start] += sound[lo - at: hi - at]
         return np.round(np.clip(out, -1.0, 1.0) * 32767).astype(np.int16)
+
+    def sample(self, windows: int = 12, seconds: float = 8) -> np.ndarray:
+        """Evenly spread windows of the mix, float32, for measuring it."""
+        size = round(seconds * SAMPLE_RATE)
+        starts = [int(self.length * (i + 0.5) / windows) for i in range(windows)]
+        return np.concatenate([self.render(s, size) for s in starts]).astype(np.float32) / 32768
 
     def blocks(self, size: int = BLOCK) -> Iterator[np.ndarray]:
         """The whole session, ``size`` samples at a time."""

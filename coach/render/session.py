@@ -5,13 +5,22 @@ any stretch of the session."""
 
 from __future__ import annotations
 
+import contextlib
+import hashlib
+import importlib
+import json
+import threading
 from collections.abc import Callable
+from pathlib import Path
 
-from coach.model import Hold, Program, Say
+import numpy as np
+
+from coach.files import write_atomic
+from coach.model import BeepKind, Hold, Program, Say
 from coach.render.beeps import load_beeps
 from coach.render.cache import PhraseCache
 from coach.render.layout import layout
-from coach.render.mix import Mixer
+from coach.render.mix import Mixer, measure_gains
 from coach.render.tts import Engine
 
 
@@ -32,7 +41,36 @@ def render(program: Program, engine: Engine,
     """Synthesise (or fetch) every phrase, lay the session out, and return a
     mixer over it. ``progress`` gets increments of phrases done."""
     texts = phrases(program)
-    clips = PhraseCache(engine).clips(texts, progress)
+    cache = PhraseCache(engine)
     beeps = load_beeps()
+    gains_file = cache.directory / f"gains-{fingerprint(program, beeps)}.json"
+    gains = read_gains(gains_file)
+    if gains is None:
+        # Measuring needs scipy, slow to import: import it while speaking.
+        threading.Thread(target=importlib.import_module, args=("pyloudnorm",), daemon=True).start()
+    clips = cache.clips(texts, progress)
     timeline = layout(program, lambda text: len(clips[text]), {k: len(v) for k, v in beeps.items()})
-    return Mixer(timeline, clips, beeps)
+    if gains is None:
+        gains = measure_gains(timeline, clips, beeps)
+        with contextlib.suppress(OSError):  # only a speed-up: never fail over it
+            write_atomic(gains_file, json.dumps(gains).encode())
+    return Mixer(timeline, clips, beeps, gains)
+
+
+def fingerprint(program: Program, beeps: dict[BeepKind, np.ndarray]) -> str:
+    """Names the measured gains of one program with one set of beeps (the
+    engine is named by the cache folder the file sits in)."""
+    digest = hashlib.sha256(repr(program).encode())
+    for kind in sorted(beeps, key=lambda k: k.value):
+        digest.update(beeps[kind].tobytes())
+    return digest.hexdigest()[:20]
+
+
+def read_gains(path: Path) -> dict[str, float] | None:
+    """Gains measured before, or None when absent or unreadable."""
+    try:
+        gains = json.loads(path.read_text())
+    except (OSError, ValueError):
+        return None
+    ok = isinstance(gains, dict) and all(isinstance(v, (int, float)) for v in gains.values())
+    return gains if ok and "voice" in gains else None
