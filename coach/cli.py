@@ -118,9 +118,11 @@ def export_command(
     voice: Annotated[Optional[str], typer.Option(help="Voice name (see 'espeak-ng --voices').")] = None,
     rate: Annotated[Optional[int], typer.Option(help="Speaking rate, words per minute (default 175).")] = None,
     engine: Annotated[str, typer.Option(help="Speech engine: 'espeak' (the real voice) or 'fake' (tones, for tests).")] = "espeak",
+    music: Annotated[Optional[str], typer.Option("--music", help="Calm music under the voice: 'pad' (generated) or your own WAV file.", show_default=False)] = None,
 ) -> None:
     """Export a session as a WAV file with chapters, plus a .vtt transcript."""
     from coach.output.export import export
+    from coach.render.music import make_music
     from coach.render.session import phrases, render
     from coach.render.tts import make_engine
 
@@ -129,7 +131,7 @@ def export_command(
     speech = make_engine(engine, voice, rate)
     with progress_bar() as bar:
         task = bar.add_task("Speaking phrases", total=len(phrases(program)))
-        mixer = render(program, speech, lambda n: bar.advance(task, n))
+        mixer = render(program, speech, lambda n: bar.advance(task, n), make_music(music))
         task = bar.add_task("Writing audio", total=mixer.length)
         vtt = export(mixer, path, lambda n: bar.advance(task, n))
     seconds = mixer.length / SAMPLE_RATE

@@ -15,6 +15,7 @@ from collections.abc import Iterator, Mapping
 import numpy as np
 
 from coach.model import BeepKind, CueKind, Timeline
+from coach.render.music import Music
 from coach.units import SAMPLE_RATE
 
 TARGET_LUFS = -16.0
@@ -23,6 +24,11 @@ BEEP_BELOW_VOICE_LU = 3.0
 PEAK_DBFS = -1.5
 """Ceiling for every sample (podcast guidance is -1 dBTP; a little margin)."""
 BLOCK = SAMPLE_RATE * 10
+MUSIC_BELOW_VOICE_LU = 14.0
+"""Background music sits this far under the voice when nobody speaks..."""
+DUCK_DB = 14.0
+"""...and this much further down while the coach speaks or beeps."""
+DUCK_BEFORE_S, DUCK_AFTER_S, DUCK_RAMP_S = 0.2, 0.4, 0.15
 
 
 MEASURE_S = 40
@@ -67,7 +73,7 @@ def level(clip: np.ndarray, gain_db: float) -> np.ndarray:
 
 
 def measure_gains(timeline: Timeline, clips: Mapping[str, np.ndarray],
-                  beeps: Mapping[BeepKind, np.ndarray]) -> dict[str, float]:
+                  beeps: Mapping[BeepKind, np.ndarray], music: Music | None = None) -> dict[str, float]:
     """Gains in dB per sound: "voice" for speech, and one per beep kind
     (BEEP_BELOW_VOICE_LU under the voice). A first guess from the voice
     alone is corrected by measuring windows of the real mix, silences and
@@ -79,6 +85,9 @@ def measure_gains(timeline: Timeline, clips: Mapping[str, np.ndarray],
         sample = Mixer(timeline, clips, beeps, gains).sample()
         error = TARGET_LUFS - loudness([sample])
         gains = {name: gain + error for name, gain in gains.items()}
+    if music is not None:
+        bed = music.render(0, 30 * SAMPLE_RATE)
+        gains["music"] = TARGET_LUFS - MUSIC_BELOW_VOICE_LU - loudness([bed])
     return gains
 
 
@@ -86,9 +95,12 @@ class Mixer:
     """Renders any stretch of a timeline on demand."""
 
     def __init__(self, timeline: Timeline, clips: Mapping[str, np.ndarray],
-                 beeps: Mapping[BeepKind, np.ndarray], gains: Mapping[str, float] | None = None):
+                 beeps: Mapping[BeepKind, np.ndarray], gains: Mapping[str, float] | None = None,
+                 music: Music | None = None):
         self.timeline = timeline
-        gains = gains or measure_gains(timeline, clips, beeps)
+        gains = gains or measure_gains(timeline, clips, beeps, music)
+        self.music = music
+        self.music_gain = np.float32(10 ** (gains.get("music", 0.0) / 20))
         self.speech = {text: level(clip, gains["voice"]) for text, clip in clips.items()}
         self.tones = {kind.value: level(b, gains[kind.value]) for kind, b in beeps.items()}
         self.starts = [c.start for c in timeline.cues]
@@ -114,7 +126,22 @@ class Mixer:
             lo, hi = max(at, start), min(at + len(sound), end)
             if lo < hi:
                 out[lo - start: hi - start] += sound[lo - at: hi - at]
+        if self.music is not None:
+            out += self.music.render(start, count) * self.music_gain * self.duck(start, count)
         return np.round(np.clip(out, -1.0, 1.0) * 32767).astype(np.int16)
+
+    def duck(self, start: int, count: int) -> np.ndarray:
+        """Gain for the music over ``start .. start+count``: 1, dipping by
+        DUCK_DB with soft ramps around every cue."""
+        before, after, ramp = (round(s * SAMPLE_RATE) for s in (DUCK_BEFORE_S, DUCK_AFTER_S, DUCK_RAMP_S))
+        t = np.arange(start, start + count, dtype=np.float64)
+        amount = np.zeros(count)
+        first = bisect.bisect_left(self.starts, start - self.longest - after - ramp)
+        last = bisect.bisect_left(self.starts, start + count + before + ramp)
+        for cue in self.timeline.cues[first:last]:
+            a, b = cue.start - before, cue.start + cue.length + after
+            np.maximum(amount, np.clip(np.minimum(t - (a - ramp), (b + ramp) - t) / ramp, 0, 1), out=amount)
+        return (10 ** (-DUCK_DB * amount / 20)).astype(np.float32)
 
     def sample(self, windows: int = 12, seconds: float = 8) -> np.ndarray:
         """Evenly spread windows of the mix, float32, for measuring it."""

@@ -21,6 +21,7 @@ from coach.render.beeps import load_beeps
 from coach.render.cache import PhraseCache
 from coach.render.layout import layout
 from coach.render.mix import Mixer, measure_gains
+from coach.render.music import Music
 from coach.render.tts import Engine
 
 
@@ -37,13 +38,13 @@ def phrases(program: Program) -> list[str]:
 
 
 def render(program: Program, engine: Engine,
-           progress: Callable[[int], None] | None = None) -> Mixer:
+           progress: Callable[[int], None] | None = None, music: Music | None = None) -> Mixer:
     """Synthesise (or fetch) every phrase, lay the session out, and return a
     mixer over it. ``progress`` gets increments of phrases done."""
     texts = phrases(program)
     cache = PhraseCache(engine)
     beeps = load_beeps()
-    gains_file = cache.directory / f"gains-{fingerprint(program, beeps)}.json"
+    gains_file = cache.directory / f"gains-{fingerprint(program, beeps, music)}.json"
     gains = read_gains(gains_file)
     if gains is None:
         # Measuring needs scipy, slow to import: import it while speaking.
@@ -51,16 +52,17 @@ def render(program: Program, engine: Engine,
     clips = cache.clips(texts, progress)
     timeline = layout(program, lambda text: len(clips[text]), {k: len(v) for k, v in beeps.items()})
     if gains is None:
-        gains = measure_gains(timeline, clips, beeps)
+        gains = measure_gains(timeline, clips, beeps, music)
         with contextlib.suppress(OSError):  # only a speed-up: never fail over it
             write_atomic(gains_file, json.dumps(gains).encode())
-    return Mixer(timeline, clips, beeps, gains)
+    return Mixer(timeline, clips, beeps, gains, music)
 
 
-def fingerprint(program: Program, beeps: dict[BeepKind, np.ndarray]) -> str:
-    """Names the measured gains of one program with one set of beeps (the
-    engine is named by the cache folder the file sits in)."""
+def fingerprint(program: Program, beeps: dict[BeepKind, np.ndarray], music: Music | None) -> str:
+    """Names the measured gains of one program with one set of beeps and
+    music (the engine is named by the cache folder the file sits in)."""
     digest = hashlib.sha256(repr(program).encode())
+    digest.update(music.fingerprint().encode() if music else b"")
     for kind in sorted(beeps, key=lambda k: k.value):
         digest.update(beeps[kind].tobytes())
     return digest.hexdigest()[:20]
