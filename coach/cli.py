@@ -29,6 +29,8 @@ Routine = Annotated[
     str,
     typer.Argument(help="'beginner' or 'full' (the built-in back routine), a built-in name, or a routine file."),
 ]
+VoiceOpt = Annotated[Optional[str], typer.Option(help="Voice name (see 'espeak-ng --voices').")]
+RateOpt = Annotated[Optional[int], typer.Option(help="Speaking rate, words per minute (default 175).")]
 LevelOpt = Annotated[
     Optional[str],
     typer.Option("--level", "-l", help="How gently: 'beginner' or 'full' (see 'coach list')."),
@@ -68,13 +70,13 @@ def list_command() -> None:
 
 
 @app.command()
-def show(routine: Routine, level: LevelOpt = None) -> None:
+def show(routine: Routine, level: LevelOpt = None, voice: VoiceOpt = None, rate: RateOpt = None) -> None:
     """Show a routine as a table: exercises, repetitions, holds, sides, time."""
     from rich.console import Console
     from rich.table import Table
 
     program = load_program(routine, level)
-    timeline = estimate(program)
+    timeline, how = measured_timeline(program, voice, rate)
     data = summary(program, timeline)
     table = Table(title=f"{data['title']} ({data['level']})", title_justify="left")
     for column in ("#", "Exercise", "Reps", "Holds (one repetition)", "Time"):
@@ -91,6 +93,20 @@ def show(routine: Routine, level: LevelOpt = None) -> None:
             console.print(f"warning: {ex['name']}: {warning}", style="yellow", highlight=False)
     for note in timeline.notes:
         console.print(f"note: {note}", highlight=False)
+    console.print(how, style="dim", highlight=False)
+
+
+def measured_timeline(program: Program, voice: str | None, rate: int | None) -> tuple[Timeline, str]:
+    """The timeline with the real voice's lengths (cached phrases make this
+    quick), or an estimate when no voice is available; and which it is."""
+    from coach.errors import TtsError
+    from coach.render.session import timeline
+    from coach.render.tts import make_engine
+
+    try:
+        return timeline(program, make_engine("espeak", voice, rate)), "Times measured with the espeak-ng voice."
+    except TtsError as exc:
+        return estimate(program), f"Times are estimates ({exc})"
 
 
 @app.command("compile")
@@ -115,8 +131,8 @@ def export_command(
     routine: Routine,
     level: LevelOpt = None,
     output: Annotated[Optional[Path], typer.Option("--output", "-o", help="WAV file to write (a .vtt is written beside it). Default: ROUTINE-LEVEL.wav")] = None,
-    voice: Annotated[Optional[str], typer.Option(help="Voice name (see 'espeak-ng --voices').")] = None,
-    rate: Annotated[Optional[int], typer.Option(help="Speaking rate, words per minute (default 175).")] = None,
+    voice: VoiceOpt = None,
+    rate: RateOpt = None,
     engine: Annotated[str, typer.Option(help="Speech engine: 'espeak' (the real voice) or 'fake' (tones, for tests).")] = "espeak",
     music: Annotated[Optional[str], typer.Option("--music", help="Calm music under the voice: 'pad' (generated) or your own WAV file.", show_default=False)] = None,
 ) -> None:

@@ -79,3 +79,13 @@ def test_unknown_level():
     result = run("show", "back", "--level", "expert")
     assert result.returncode == 2
     assert result.stderr == "unknown level 'expert'; choose one of: beginner, full\n"
+
+
+def test_show_measures_with_the_real_voice_and_reports_dropped_counts(tmp_path):
+    env = {**__import__("os").environ, "XDG_CACHE_HOME": str(tmp_path)}
+    normal = run("show", "beginner", env=env)
+    assert normal.returncode == 0 and "Times measured with the espeak-ng voice." in normal.stdout
+    assert "note:" not in normal.stdout  # at the default rate every count fits its second
+    slow = run("show", "beginner", "--rate", "80", env=env)
+    assert slow.returncode == 0
+    assert "note: the count 'seven' is too long for its second at this rate; it is left out" in slow.stdout

@@ -63,7 +63,7 @@ def layout(
             elif isinstance(action, Pause):
                 t += to_samples(action.seconds)
             elif isinstance(action, Hold):
-                t = place_hold(action, t, index, speech_length, beep_length, cues, notes, block.name)
+                t = place_hold(action, t, index, speech_length, beep_length, cues, notes)
     return Timeline(tuple(cues), tuple(chapters), t + to_samples(TAIL_S), tuple(dict.fromkeys(notes)))
 
 
@@ -75,7 +75,6 @@ def place_hold(
     beep_length: Mapping[BeepKind, int],
     cues: list[Cue],
     notes: list[str],
-    name: str,
 ) -> int:
     """Place a hold's start beep at ``start``, its counts on whole seconds and
     its end beep at ``start + seconds``; return where the next sound may go."""
@@ -89,7 +88,7 @@ def place_hold(
         limit = start + hold.counts[i + 1].at * SAMPLE_RATE if i + 1 < len(hold.counts) else end
         length = speech_length(count.text)
         if at < free_from or at + length + clearance > limit:
-            notes.append(f"{name}: {count.text!r} is too long for its second and is left out")
+            notes.append(f"the count {count.text!r} is too long for its second at this rate; it is left out")
             continue
         cues.append(Cue(at, length, CueKind.COUNT, count.text, block))
         free_from = at + length

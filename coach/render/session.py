@@ -50,12 +50,23 @@ def render(program: Program, engine: Engine,
         # Measuring needs scipy, slow to import: import it while speaking.
         threading.Thread(target=importlib.import_module, args=("pyloudnorm",), daemon=True).start()
     clips = cache.clips(texts, progress)
-    timeline = layout(program, lambda text: len(clips[text]), {k: len(v) for k, v in beeps.items()})
+    timeline = lay_out(program, clips, beeps)
     if gains is None:
         gains = measure_gains(timeline, clips, beeps, music)
         with contextlib.suppress(OSError):  # only a speed-up: never fail over it
             write_atomic(gains_file, json.dumps(gains).encode())
     return Mixer(timeline, clips, beeps, gains, music)
+
+
+def lay_out(program: Program, clips: dict[str, np.ndarray], beeps: dict[BeepKind, np.ndarray]):
+    """The timeline with the real length of every sound."""
+    return layout(program, lambda text: len(clips[text]), {k: len(v) for k, v in beeps.items()})
+
+
+def timeline(program: Program, engine: Engine):
+    """The timeline with real speech lengths (synthesising what the cache
+    lacks), without mixing anything: for summaries."""
+    return lay_out(program, PhraseCache(engine).clips(phrases(program)), load_beeps())
 
 
 def fingerprint(program: Program, beeps: dict[BeepKind, np.ndarray], music: Music | None) -> str:
