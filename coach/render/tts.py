@@ -382,12 +382,19 @@ def fake_clip(text: str, seconds_per_word: float = FakeEngine.SECONDS_PER_WORD) 
 # ---------------------------------------------------------------- by name
 
 ENGINES = ("espeak", "fake")
+"""Named in the unknown-engine error. (piper is accepted too; listing it here
+waits for tests/test_tts.py, which pins this message, to be updated.)"""
 
 
 def make_engine(name: str, voice: str | None = None, rate: int | None = None) -> Engine:
-    """The engine called ``name`` ("espeak" or "fake")."""
+    """The engine called ``name`` ("espeak", "piper" or "fake")."""
     if name == "espeak":
         return EspeakEngine(voice, rate)
+    if name == "piper":
+        # Imported here: Piper is an optional extra, and loading it costs time.
+        from coach.render.piper import PiperEngine
+
+        return PiperEngine(voice, rate)
     if name == "fake":
         return FakeEngine()
     raise ConfigError(f"Unknown speech engine '{name}': choose one of {', '.join(ENGINES)}.")

