@@ -1,0 +1,258 @@
+"""Preferences: ``config.toml`` in the user's config folder, so nobody types
+options while lying on the floor.
+
+    # ~/.config/coach/config.toml  (XDG_CONFIG_HOME is honoured)
+    engine = "piper"          # "espeak" or "piper"
+    voice = "en_US-joe-medium"
+    rate = 160                # words per minute
+    level = "full"            # "beginner" or "full"
+    count_style = "up"        # count holds "down" (5, 4, 3...) or "up"
+    music = true              # true, false, or the path of a WAV file
+    preroll = 10.0            # seconds of quiet before the session starts
+
+Command-line options win over the file, the file over the defaults.
+``load_settings`` also says where each value came from, for ``coach
+config``. A malformed file is one ConfigError line, ``FILE:LINE: message``.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+import tomllib
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, fields, replace
+from pathlib import Path
+from typing import Any
+
+from coach.errors import ConfigError
+
+DEFAULT = "default"
+COMMAND_LINE = "command line"
+
+
+@dataclass(frozen=True)
+class Settings:
+    """The effective preferences of one run."""
+
+    engine: str = "espeak"
+    """Speech engine: "espeak" (always there) or "piper" (the optional extra)."""
+    voice: str | None = None
+    """Voice name for the engine; None is the engine's default voice."""
+    rate: int | None = None
+    """Speaking rate, words per minute; None is the engine's default (175)."""
+    level: str = "beginner"
+    """Level of the built-in routine ("beginner" or "full")."""
+    count_style: str = "down"
+    """Counting a hold "down" (15, 14, ... 1) or "up" (1, 2, ... 15)."""
+    music: bool | str = False
+    """Background music: off, on (the generated one), or a WAV file's path."""
+    preroll: float = 0.0
+    """Seconds of quiet before the session starts, to lie down."""
+
+
+NAMES = tuple(f.name for f in fields(Settings))
+
+
+def config_path() -> Path:
+    """``<user config dir>/coach/config.toml``; honours XDG_CONFIG_HOME."""
+    import platformdirs
+
+    return Path(platformdirs.user_config_dir("coach")) / "config.toml"
+
+
+def load_settings(
+    overrides: Mapping[str, object | None], path: Path | None = None
+) -> tuple[Settings, dict[str, str]]:
+    """The effective settings and, per setting, where it came from:
+    ``"default"``, ``"config file <path>"`` or ``"command line"``.
+
+    ``overrides`` are the command-line values, taken as given (the CLI and
+    the engines check their own options); None means "not given". The file is ``path`` or ``config_path()``; a missing file is no error.
+    Raises ConfigError for a malformed file, one line naming file and line."""
+    unknown = set(overrides) - set(NAMES)
+    if unknown:  # a bug in the caller, not the user's mistake
+        raise ValueError(f"unknown settings {sorted(unknown)}")
+    path = config_path() if path is None else Path(path)
+    settings = Settings()
+    source = {name: DEFAULT for name in NAMES}
+
+    from_file = read_file(path)
+    settings = replace(settings, **from_file)
+    source.update((name, f"config file {path}") for name in from_file)
+
+    given = {name: value for name, value in overrides.items() if value is not None}
+    settings = replace(settings, **given)
+    source.update((name, COMMAND_LINE) for name in given)
+    return settings, source
+
+
+def read_file(path: Path) -> dict[str, Any]:
+    """The settings set in the file at ``path``, checked; {} if it is missing."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return {}
+    except (OSError, UnicodeDecodeError) as exc:
+        reason = getattr(exc, "strerror", None) or str(exc)
+        raise ConfigError(f"{path}: cannot read the config file ({reason})") from exc
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(syntax_error(path, text, exc)) from exc
+
+    found = {}
+    for key, value in data.items():
+        line = line_of(text, key)
+        where = f"{path}:{line}" if line else str(path)
+        if key not in RULES:
+            raise ConfigError(
+                f'{where}: unknown setting "{key}"; the settings are {", ".join(NAMES)}'
+            )
+        problem = RULES[key](value)
+        if problem:
+            raise ConfigError(f"{where}: {key} must be {problem}, not {show(value)}")
+        found[key] = clean(key, value, path)
+    return found
+
+
+# ----------------------------------------------------------------- rules
+# Each rule returns None for a good value, or what the value must be.
+
+
+def engine_rule(value: Any) -> str | None:
+    return None if value in ("espeak", "piper") else '"espeak" or "piper"'
+
+
+def voice_rule(value: Any) -> str | None:
+    if isinstance(value, str) and value.strip():
+        return None
+    return "a voice name in quotes (see `coach voices`)"
+
+
+def rate_rule(value: Any) -> str | None:
+    from coach.render.tts import RATE_RANGE
+
+    if not isinstance(value, int) or isinstance(value, bool):
+        return "a whole number of words per minute"
+    low, high = RATE_RANGE
+    if not low <= value <= high:
+        return f"between {low} and {high} words per minute"
+    return None
+
+
+def level_rule(value: Any) -> str | None:
+    from coach.levels import load_levels
+
+    names = list(load_levels())
+    return None if value in names else _either(names)
+
+
+def count_style_rule(value: Any) -> str | None:
+    return None if value in ("down", "up") else '"down" or "up"'
+
+
+def music_rule(value: Any) -> str | None:
+    if isinstance(value, bool) or (isinstance(value, str) and value.strip()):
+        return None
+    return "true, false or the path of a WAV file in quotes"
+
+
+def preroll_rule(value: Any) -> str | None:
+    number = isinstance(value, (int, float)) and not isinstance(value, bool)
+    if number and 0 <= value < float("inf"):
+        return None
+    return "a number of seconds, 0 or more"
+
+
+RULES: dict[str, Callable[[Any], str | None]] = {
+    "engine": engine_rule,
+    "voice": voice_rule,
+    "rate": rate_rule,
+    "level": level_rule,
+    "count_style": count_style_rule,
+    "music": music_rule,
+    "preroll": preroll_rule,
+}
+
+
+def clean(key: str, value: Any, path: Path) -> Any:
+    """A checked value in the form Settings holds."""
+    if key == "preroll":
+        return float(value)
+    if key == "music" and isinstance(value, str):
+        # Relative to the config file, not to wherever coach is run from.
+        music = Path(value).expanduser()
+        return str(music if music.is_absolute() else path.parent / music)
+    return value
+
+
+# ---------------------------------------------------------------- errors
+
+
+def syntax_error(path: Path, text: str, exc: tomllib.TOMLDecodeError) -> str:
+    """``FILE:LINE: KEY: not valid TOML (...)`` for a TOML syntax error, with
+    a hint for the usual slip, a word without quotes."""
+    # Python 3.11's TOMLDecodeError keeps the position only in its message
+    # ("Invalid value (at line 3, column 8)"); 3.14 adds .lineno.
+    message = str(getattr(exc, "msg", exc))
+    line = getattr(exc, "lineno", None)
+    column = getattr(exc, "colno", None)
+    at = re.search(r"\s*\(at line (\d+), column (\d+)\)", message)
+    if at:
+        line, column = line or int(at.group(1)), column or int(at.group(2))
+        message = message[: at.start()] + message[at.end() :]
+    elif "(at end of document)" in message:
+        # The end of the text: the trouble is on its last non-blank line.
+        line = line or len(text.rstrip().splitlines()) or 1
+        message = message.replace(" (at end of document)", "")
+    detail = message[:1].lower() + message[1:]
+    if column:
+        detail += f" at column {column}"
+    where = f"{path}:{line}" if line else str(path)
+    setting = _setting_on_line(text, line) if line else None
+    if setting is None:
+        return f"{where}: not valid TOML ({detail})"
+    key, value = setting
+    hint = ""
+    if "invalid value" in detail and value and value[0] not in "\"'[{":
+        hint = f'; put text in quotes: {key} = "{value}"'
+    return f"{where}: {key}: not valid TOML ({detail}){hint}"
+
+
+def line_of(text: str, key: str) -> int | None:
+    """The 1-based line where ``key`` is set (``key = ...``, ``"key" = ...``,
+    ``key.sub = ...`` or a ``[key]`` table), or None."""
+    name = re.escape(key)
+    pattern = re.compile(
+        rf"""^\s*(?:(?:{name}|"{name}"|'{name}')\s*[=.]|\[\[?\s*(?:{name}|"{name}"|'{name}')\s*[\].])"""
+    )
+    for number, line in enumerate(text.splitlines(), 1):
+        if pattern.match(line):
+            return number
+    return None
+
+
+def _setting_on_line(text: str, line: int) -> tuple[str, str] | None:
+    """(key, value as written) of a ``key = value`` line, or None."""
+    lines = text.splitlines()
+    if not 1 <= line <= len(lines):
+        return None
+    found = re.match(r"""^\s*["']?([A-Za-z0-9_-]+)["']?\s*=\s*(.*?)\s*(?:#.*)?$""", lines[line - 1])
+    return (found.group(1), found.group(2)) if found else None
+
+
+def show(value: Any) -> str:
+    """A value as TOML would write it: "fast", true, 3.5, [1, 2]."""
+    if isinstance(value, float) and not math.isfinite(value):
+        return str(value)  # inf, nan (JSON would say Infinity)
+    try:
+        return json.dumps(value, ensure_ascii=False)
+    except (TypeError, ValueError):
+        return str(value)  # dates and times
+
+
+def _either(names: list[str]) -> str:
+    quoted = [f'"{name}"' for name in names]
+    return ", ".join(quoted[:-1]) + " or " + quoted[-1] if len(quoted) > 1 else quoted[0]
