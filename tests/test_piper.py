@@ -137,3 +137,50 @@ def test_missing_extra_gives_the_install_line(monkeypatch, missing):
         with pytest.raises(TtsError) as info:
             piper_voices()
         assert str(info.value) == expected
+
+
+@needs_piper
+def test_export_with_piper_passes_the_espeak_export_checks(tmp_path):
+    """`coach export beginner --engine piper`, checked as tests/test_export.py
+    checks the espeak-ng export: onsets against the .vtt, counts a second
+    apart, loudness, peak, chapters, a byte-identical repeat."""
+    import os
+    import re
+    import subprocess
+    import wave
+
+    import pyloudnorm
+
+    from coach.output.wav import read_chapters
+
+    env = {**os.environ, "XDG_CACHE_HOME": str(tmp_path / "cache")}
+    for name in ("p.wav", "again.wav"):
+        done = subprocess.run(
+            [sys.executable, "-c", "from coach.cli import main; main()",
+             "export", "beginner", "--engine", "piper", "-o", str(tmp_path / name)],
+            capture_output=True, text=True, timeout=300, env=env,
+        )
+        assert done.returncode == 0, done.stderr
+    with wave.open(str(tmp_path / "p.wav")) as w:
+        rate = w.getframerate()
+        x = np.frombuffer(w.readframes(w.getnframes()), np.int16).astype(np.float64) / 32768
+    found = re.findall(r"(\d\d):(\d\d):(\d\d)\.(\d{3}) --> .*\n(.*)", (tmp_path / "p.vtt").read_text())
+    cues = [(int(h) * 3600 + int(m) * 60 + int(s) + int(ms) / 1000, text)
+            for h, m, s, ms, text in found]
+    assert len(cues) > 300
+
+    audible = 10 ** (-45 / 20)
+    for t, text in cues:
+        i = round(t * rate)
+        assert np.abs(x[i - to_samples(0.050): i - to_samples(0.010)]).max() < audible, text
+        assert np.abs(x[i: i + to_samples(0.010)]).max() > audible, text
+
+    numbers = {"one", "two", "three", "four", "five", "six", "seven", "eight", "nine",
+               "ten", "eleven", "twelve", "thirteen", "fourteen"}
+    gaps = [b[0] - a[0] for a, b in zip(cues, cues[1:]) if a[1] in numbers and b[1] in numbers]
+    assert len(gaps) > 50 and all(abs(g - 1.0) <= 0.010 for g in gaps)
+
+    assert abs(pyloudnorm.Meter(rate).integrated_loudness(x) + 16) <= 1
+    assert 20 * np.log10(np.abs(x).max()) <= -1
+    assert len(read_chapters(tmp_path / "p.wav")) == 14
+    assert (tmp_path / "p.wav").read_bytes() == (tmp_path / "again.wav").read_bytes()
