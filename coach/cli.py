@@ -1,5 +1,8 @@
 """The ``coach`` command. Thin: each command builds one library object, calls
-one function, and turns coach's own errors into one line and an exit code."""
+one function, and turns coach's own errors into one line and an exit code.
+
+Options left out fall back to the config file (``coach config`` shows it),
+then to coach's defaults."""
 
 from __future__ import annotations
 
@@ -11,11 +14,13 @@ from typing import Annotated, Optional
 
 import typer
 
-from coach.errors import CoachError
+from coach.config import Settings, config_path, load_settings
+from coach.errors import CoachError, TtsError
 from coach.levels import load_levels
 from coach.model import Program, Timeline
 from coach.render.layout import block_seconds, estimate
-from coach.script.load import builtin_routines, load_program
+from coach.render.session import engine_for, music_for
+from coach.script.load import builtin_routines, program_for
 from coach.units import SAMPLE_RATE, clock
 
 app = typer.Typer(
@@ -29,12 +34,17 @@ Routine = Annotated[
     str,
     typer.Argument(help="'beginner' or 'full' (the built-in back routine), a built-in name, or a routine file."),
 ]
-VoiceOpt = Annotated[Optional[str], typer.Option(help="Voice name (see 'espeak-ng --voices').")]
+LevelOpt = Annotated[Optional[str], typer.Option("--level", "-l", help="How gently: 'beginner' or 'full' (see 'coach list').")]
+VoiceOpt = Annotated[Optional[str], typer.Option(help="Voice name (see 'coach voices').")]
 RateOpt = Annotated[Optional[int], typer.Option(help="Speaking rate, words per minute (default 175).")]
-LevelOpt = Annotated[
-    Optional[str],
-    typer.Option("--level", "-l", help="How gently: 'beginner' or 'full' (see 'coach list')."),
-]
+EngineOpt = Annotated[Optional[str], typer.Option(help="Speech engine: 'espeak' (default), 'piper' (natural voice, optional extra) or 'fake' (tones, for tests).")]
+CountOpt = Annotated[Optional[str], typer.Option("--count-style", help="Count holds 'down' (what is left; default) or 'up'.")]
+MusicOpt = Annotated[Optional[str], typer.Option("--music", help="Calm music under the voice: 'pad' (generated) or your own WAV file.", show_default=False)]
+
+
+def settings_for(**given) -> tuple[Settings, dict[str, str]]:
+    """Command-line values over the config file over defaults."""
+    return load_settings(given)
 
 
 def summary(program: Program, timeline: Timeline) -> dict:
@@ -70,13 +80,15 @@ def list_command() -> None:
 
 
 @app.command()
-def show(routine: Routine, level: LevelOpt = None, voice: VoiceOpt = None, rate: RateOpt = None) -> None:
+def show(routine: Routine, level: LevelOpt = None, voice: VoiceOpt = None, rate: RateOpt = None,
+         engine: EngineOpt = None, count_style: CountOpt = None) -> None:
     """Show a routine as a table: exercises, repetitions, holds, sides, time."""
     from rich.console import Console
     from rich.table import Table
 
-    program = load_program(routine, level)
-    timeline, how = measured_timeline(program, voice, rate)
+    settings, source = settings_for(level=level, voice=voice, rate=rate, engine=engine, count_style=count_style)
+    program = program_for(routine, settings, source)
+    timeline, how = measured_timeline(program, settings)
     data = summary(program, timeline)
     table = Table(title=f"{data['title']} ({data['level']})", title_justify="left")
     for column in ("#", "Exercise", "Reps", "Holds (one repetition)", "Time"):
@@ -96,15 +108,14 @@ def show(routine: Routine, level: LevelOpt = None, voice: VoiceOpt = None, rate:
     console.print(how, style="dim", highlight=False)
 
 
-def measured_timeline(program: Program, voice: str | None, rate: int | None) -> tuple[Timeline, str]:
+def measured_timeline(program: Program, settings: Settings) -> tuple[Timeline, str]:
     """The timeline with the real voice's lengths (cached phrases make this
     quick), or an estimate when no voice is available; and which it is."""
-    from coach.errors import TtsError
     from coach.render.session import timeline
-    from coach.render.tts import make_engine
 
     try:
-        return timeline(program, make_engine("espeak", voice, rate)), "Times measured with the espeak-ng voice."
+        name = {"espeak": "espeak-ng", "piper": "Piper"}.get(settings.engine, settings.engine)
+        return timeline(program, engine_for(settings)), f"Times measured with the {name} voice."
     except TtsError as exc:
         return estimate(program), f"Times are estimates ({exc})"
 
@@ -113,10 +124,12 @@ def measured_timeline(program: Program, voice: str | None, rate: int | None) -> 
 def compile_command(
     routine: Routine,
     level: LevelOpt = None,
+    count_style: CountOpt = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the JSON summary other tools read.")] = False,
 ) -> None:
     """Compile a routine: print what the coach will say, with times, or --json."""
-    program = load_program(routine, level)
+    settings, source = settings_for(level=level, count_style=count_style)
+    program = program_for(routine, settings, source)
     timeline = estimate(program)
     if as_json:
         typer.echo(json.dumps(summary(program, timeline), ensure_ascii=False))
@@ -133,25 +146,85 @@ def export_command(
     output: Annotated[Optional[Path], typer.Option("--output", "-o", help="WAV file to write (a .vtt is written beside it). Default: ROUTINE-LEVEL.wav")] = None,
     voice: VoiceOpt = None,
     rate: RateOpt = None,
-    engine: Annotated[str, typer.Option(help="Speech engine: 'espeak' (the real voice) or 'fake' (tones, for tests).")] = "espeak",
-    music: Annotated[Optional[str], typer.Option("--music", help="Calm music under the voice: 'pad' (generated) or your own WAV file.", show_default=False)] = None,
+    engine: EngineOpt = None,
+    count_style: CountOpt = None,
+    music: MusicOpt = None,
 ) -> None:
     """Export a session as a WAV file with chapters, plus a .vtt transcript."""
     from coach.output.export import export
-    from coach.render.music import make_music
     from coach.render.session import phrases, render
-    from coach.render.tts import make_engine
 
-    program = load_program(routine, level)
-    path = output or Path(f"{Path(routine).stem}-{program.level}.wav".replace("beginner-beginner", "beginner").replace("full-full", "full"))
-    speech = make_engine(engine, voice, rate)
+    settings, source = settings_for(level=level, voice=voice, rate=rate, engine=engine,
+                                    count_style=count_style, music=music)
+    program = program_for(routine, settings, source)
+    stem = Path(routine).stem
+    path = output or Path(stem if stem == program.level else f"{stem}-{program.level}").with_suffix(".wav")
+    speech = engine_for(settings)
     with progress_bar() as bar:
         task = bar.add_task("Speaking phrases", total=len(phrases(program)))
-        mixer = render(program, speech, lambda n: bar.advance(task, n), make_music(music))
+        mixer = render(program, speech, lambda n: bar.advance(task, n), music_for(settings))
         task = bar.add_task("Writing audio", total=mixer.length)
         vtt = export(mixer, path, lambda n: bar.advance(task, n))
     seconds = mixer.length / SAMPLE_RATE
     typer.echo(f"Wrote {path} ({clock(seconds)}, {len(mixer.timeline.chapters)} chapters) and {vtt}.", err=True)
+
+
+@app.command()
+def play(
+    routine: Annotated[Optional[str], typer.Argument(help="'beginner' or 'full' (default: your level), a built-in name, or a routine file.")] = None,
+    level: LevelOpt = None,
+    voice: VoiceOpt = None,
+    rate: RateOpt = None,
+    engine: EngineOpt = None,
+    count_style: CountOpt = None,
+    music: MusicOpt = None,
+    preroll: Annotated[Optional[float], typer.Option(help="Seconds of soft lead-in before the first cue and after every resume (wakes Bluetooth headphones).")] = None,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No status line.")] = False,
+    resume: Annotated[bool, typer.Option("--resume", help="Continue where the last session was stopped, at the start of that exercise.")] = False,
+) -> None:
+    """Play a session through the speaker. In a terminal: space pauses and
+    resumes, n next exercise, p previous, r repeats the step, q quits."""
+    from coach.output.live import Session
+
+    settings, source = settings_for(level=level, voice=voice, rate=rate, engine=engine,
+                                    count_style=count_style, music=music, preroll=preroll)
+    Session(routine, settings, source, quiet, resume).run()
+
+
+@app.command()
+def voices() -> None:
+    """List the speech engines that work here and their voices."""
+    from coach.render import piper, tts
+
+    settings, _ = settings_for()
+    typer.echo("espeak (built in; English voices):")
+    try:
+        for name, description in tts.list_voices():
+            if not name.startswith("en"):
+                continue  # the coach's words are English
+            mark = "*" if settings.engine == "espeak" and name == (settings.voice or tts.DEFAULT_VOICE) else " "
+            typer.echo(f" {mark} {name:14} {description}")
+    except TtsError as exc:
+        typer.echo(f"   not available: {exc}")
+    typer.echo("piper (natural voice):")
+    try:
+        for name, description in piper.piper_voices():
+            mark = "*" if settings.engine == "piper" and name == (settings.voice or piper.DEFAULT_VOICE) else " "
+            typer.echo(f" {mark} {name:14} {description}")
+    except TtsError as exc:
+        typer.echo(f"   not available: {exc}")
+    typer.echo("* = the default (set engine and voice in 'coach config').")
+
+
+@app.command("config")
+def config_command() -> None:
+    """Show the settings in effect and where each comes from."""
+    settings, source = settings_for()
+    path = config_path()
+    typer.echo(f"Config file: {path}" + ("" if path.exists() else " (not there yet: every setting is a default)"))
+    for name, value in vars(settings).items():
+        shown = "" if value is None else value
+        typer.echo(f"  {name:12} = {str(shown):20} ({source[name]})")
 
 
 def progress_bar():

@@ -23,15 +23,16 @@ if [ ${#missing[@]} -gt 0 ]; then
     fi
 fi
 
-# 2. Virtual environment and editable install; redone only when pyproject.toml
+# 2. Virtual environment and editable install (with the test and piper
+#    extras); redone only when pyproject.toml or this script
 #    changes (the stamp holds its hash).
 python=${PYTHON:-python3}
 [ -x .venv/bin/python ] || "$python" -m venv .venv
 stamp=.venv/.setup-stamp
-want=$(sha256sum pyproject.toml | cut -d' ' -f1)
+want=$(cat pyproject.toml scripts/setup.sh | sha256sum | cut -d" " -f1)
 if [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
     echo "setup: installing coach into .venv" >&2
     .venv/bin/python -m pip install -q --upgrade pip >/dev/null
-    .venv/bin/python -m pip install -q -e ".[test]" >&2
+    .venv/bin/python -m pip install -q -e ".[test,piper]" >&2
     echo "$want" > "$stamp"
 fi

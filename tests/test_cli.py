@@ -89,3 +89,38 @@ def test_show_measures_with_the_real_voice_and_reports_dropped_counts(tmp_path):
     slow = run("show", "beginner", "--rate", "80", env=env)
     assert slow.returncode == 0
     assert "note: the count 'seven' is too long for its second at this rate; it is left out" in slow.stdout
+
+
+def with_config(tmp_path, text):
+    folder = tmp_path / "config" / "coach"
+    folder.mkdir(parents=True)
+    (folder / "config.toml").write_text(text)
+    return {"XDG_CONFIG_HOME": str(tmp_path / "config")}
+
+
+def test_config_file_sets_defaults_and_the_command_line_wins(tmp_path):
+    env = {**__import__("os").environ, **with_config(tmp_path, 'level = "full"\ncount_style = "up"\n')}
+    assert json.loads(run("compile", "back", "--json", env=env).stdout)["level"] == "full"
+    assert json.loads(run("compile", "back", "--level", "beginner", "--json", env=env).stdout)["level"] == "beginner"
+    # 'beginner' names its own level: the config file does not argue with it.
+    assert json.loads(run("compile", "beginner", "--json", env=env).stdout)["level"] == "beginner"
+    shown = run("config", env=env).stdout
+    config = tmp_path / "config" / "coach" / "config.toml"
+    assert f"  level        = full                 (config file {config})" in shown
+    assert "  engine       = espeak               (default)" in shown
+
+
+def test_malformed_config_is_one_line_with_file_line_and_key(tmp_path):
+    env = {**__import__("os").environ, **with_config(tmp_path, 'level = "full"\nrate = "fast"\n')}
+    result = run("show", "back", env=env)
+    config = tmp_path / "config" / "coach" / "config.toml"
+    assert result.returncode == 2
+    assert result.stderr == f'{config}:2: rate must be a whole number of words per minute, not "fast"\n'
+
+
+def test_voices_lists_both_engines_and_marks_the_default(tmp_path):
+    env = {**__import__("os").environ, "XDG_CONFIG_HOME": str(tmp_path)}
+    out = run("voices", env=env).stdout
+    assert " * en-us " in out and "piper (natural voice):" in out
+    assert all(line.startswith(("   en", " * en", "espeak", "piper", "*", "   not available"))
+               for line in out.splitlines() if line.strip())

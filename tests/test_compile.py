@@ -208,3 +208,8 @@ def test_unclear_timing_is_a_warning_with_its_line():
     program = compile_text(text, get_level("full"))
     assert program.exercises[0].warnings == (
         "line 5: could not understand the timing in 'Repeat as needed.'; it is left out",)
+
+
+def test_counting_up_is_a_style():
+    counts = counts_for(5, get_level("full"), "up")
+    assert [c.text for c in counts] == ["one", "two", "three", "four"]

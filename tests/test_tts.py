@@ -109,7 +109,7 @@ def test_make_engine_by_name():
     assert make_engine("espeak", None, None).key == "espeak/en-us/175"
     with pytest.raises(ConfigError) as info:
         make_engine("festival", None, None)
-    assert str(info.value) == "Unknown speech engine 'festival': choose one of espeak, fake."
+    assert str(info.value) == "Unknown speech engine 'festival': choose one of espeak, piper, fake."
 
 
 def test_trim_cuts_silence_at_both_ends():

@@ -22,7 +22,7 @@ from coach.render.cache import PhraseCache
 from coach.render.layout import layout
 from coach.render.mix import Mixer, measure_gains
 from coach.render.music import Music
-from coach.render.tts import Engine
+from coach.render.tts import Engine, make_engine
 
 
 def phrases(program: Program) -> list[str]:
@@ -87,3 +87,15 @@ def read_gains(path: Path) -> dict[str, float] | None:
         return None
     ok = isinstance(gains, dict) and all(isinstance(v, (int, float)) for v in gains.values())
     return gains if ok and "voice" in gains else None
+
+
+def engine_for(settings) -> Engine:
+    """The speech engine the settings name."""
+    return make_engine(settings.engine, settings.voice, settings.rate)
+
+
+def music_for(settings) -> Music | None:
+    """The music the settings ask for: ``music = true`` means the pad."""
+    from coach.render.music import make_music
+
+    return make_music("pad" if settings.music is True else (settings.music or None))

@@ -381,7 +381,7 @@ def fake_clip(text: str, seconds_per_word: float = FakeEngine.SECONDS_PER_WORD) 
 
 # ---------------------------------------------------------------- by name
 
-ENGINES = ("espeak", "fake")
+ENGINES = ("espeak", "piper", "fake")
 """Named in the unknown-engine error. (piper is accepted too; listing it here
 waits for tests/test_tts.py, which pins this message, to be updated.)"""
 

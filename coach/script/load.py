@@ -4,11 +4,15 @@ name, a level name, or a path), read the file safely, compile it."""
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from coach.errors import ConfigError, RoutineError
 from coach.levels import get_level, load_levels
 from coach.model import Program
 from coach.script.compile import compile_text
+
+if TYPE_CHECKING:
+    from coach.config import Settings
 
 ROUTINES = Path(__file__).resolve().parent.parent / "routines"
 DEFAULT_ROUTINE = "back"
@@ -71,3 +75,15 @@ def load_program(routine: str, level: str | None = None, style: str = "down") ->
     text = read_text(path, shown)
     title = path.stem.replace("-", " ").replace("_", " ")
     return compile_text(text, get_level(level_name), name=title, file=shown, style=style)
+
+
+def program_for(routine: str, settings: "Settings", source: dict[str, str]) -> Program:
+    """Compile ROUTINE at the level the user asked for. 'beginner' and
+    'full' name their level themselves; a level from the config file does
+    not argue with them, one typed on the command line does."""
+    from coach.config import COMMAND_LINE
+
+    level: str | None = settings.level
+    if routine in load_levels() and source["level"] != COMMAND_LINE:
+        level = None
+    return load_program(routine, level, settings.count_style)
