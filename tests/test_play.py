@@ -1,0 +1,119 @@
+"""`coach play` end to end through a real PulseAudio server (null sink,
+monitor recorded), compared with `coach export` of the same session."""
+
+import os
+import re
+import signal
+import subprocess
+import sys
+import time
+import wave
+
+import numpy as np
+import pytest
+
+from pulse import lag, pulse_server, spread, window_lags
+from coach.units import SAMPLE_RATE
+
+COACH = [sys.executable, "-c", "from coach.cli import main; main()"]
+
+
+@pytest.fixture
+def homes(tmp_path):
+    """Private cache, state and config folders, the cache warmed by an export
+    that is also the reference recording."""
+    env = {"XDG_CACHE_HOME": str(tmp_path / "cache"), "XDG_STATE_HOME": str(tmp_path / "state"),
+           "XDG_CONFIG_HOME": str(tmp_path / "config")}
+    ref = tmp_path / "ref.wav"
+    done = subprocess.run([*COACH, "export", "beginner", "-o", str(ref)], env={**os.environ, **env},
+                          capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    with wave.open(str(ref)) as w:
+        reference = np.frombuffer(w.readframes(w.getnframes()), np.int16)
+    cues = [(int(h) * 3600 + int(m) * 60 + int(s) + int(ms) / 1000, text) for h, m, s, ms, text in
+            re.findall(r"(\d\d):(\d\d):(\d\d)\.(\d{3}) --> .*\n(.*)", ref.with_suffix(".vtt").read_text())]
+    return env, reference, cues, tmp_path
+
+
+def test_play_matches_the_export_sample_for_sample_and_stops_cleanly(homes):
+    env, reference, _, tmp = homes
+    with pulse_server() as server, server.record() as rec:
+        started = time.monotonic()
+        proc = subprocess.Popen([*COACH, "play", "beginner"], env={**server.env, **env},
+                                stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        rec.wait_for(50, timeout=90)
+        proc.send_signal(signal.SIGINT)  # Ctrl-C
+        out, err = proc.communicate(timeout=15)
+    assert proc.returncode == 130
+    assert "Traceback" not in err
+    assert err.strip().splitlines()[-1] == "Stopped in Lying twist. `coach play --resume` picks up there." or \
+        "`coach play --resume` picks up there." in err
+    heard = rec.samples
+    shift = lag(heard[: 15 * SAMPLE_RATE], reference[: 8 * SAMPLE_RATE])
+    assert 0 < shift and shift / SAMPLE_RATE - (rec.time_of(0) - started) < 10
+    lags = window_lags(heard, reference[: 45 * SAMPLE_RATE], shift)
+    assert len(lags) > 25
+    assert spread(lags) <= 0.020, lags
+    assert min(match for _, _, match in lags) > 0.95  # the very samples, nothing lost
+    assert (tmp / "state" / "coach" / "resume.json").exists()
+
+
+def test_pause_and_resume_restart_the_interrupted_phrase(homes):
+    env, reference, cues, _ = homes
+    long_phrase = next((t, text) for t, text in cues if text.startswith("If back pain lasts"))
+    master, slave = os.openpty()
+    with pulse_server() as server, server.record() as rec:
+        proc = subprocess.Popen([*COACH, "play", "beginner", "--quiet"], env={**server.env, **env},
+                                stdin=slave, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+        os.close(slave)
+        # Wait until the long safety phrase is being heard, then pause mid-phrase.
+        shift = None
+        while shift is None:
+            rec.wait_for(len(rec._chunks) * 441 / SAMPLE_RATE + 1, timeout=30)
+            data = b"".join(rec._chunks)
+            heard = np.frombuffer(data[: len(data) // 2 * 2], np.int16)
+            if len(heard) > 8 * SAMPLE_RATE and np.abs(heard).max() > 1000:
+                shift = lag(heard, reference[: 4 * SAMPLE_RATE])
+        pause_at = rec.start_time + (shift + (long_phrase[0] + 2.5) * SAMPLE_RATE) / SAMPLE_RATE
+        time.sleep(max(0.0, pause_at - time.monotonic()))
+        os.write(master, b" ")
+        time.sleep(3.0)
+        os.write(master, b" ")
+        time.sleep(6.0)
+        os.write(master, b"q")
+        _, err = proc.communicate(timeout=15)
+        os.close(master)
+    assert proc.returncode == 0 and "Traceback" not in err
+    heard = rec.samples.astype(np.int32)
+    after = shift + int(long_phrase[0] * SAMPLE_RATE)
+    quiet = np.abs(heard) < 200
+    # The gap: the first stretch of 2.5 s without sound after the phrase began.
+    run, gap_end = 0, None
+    for i in range(after, len(heard), 441):
+        run = run + 441 if quiet[i: i + 441].all() else 0
+        if run >= 2.5 * SAMPLE_RATE:
+            gap_end = i
+            while gap_end < len(heard) and quiet[gap_end]:
+                gap_end += 1
+            break
+    assert gap_end is not None, "no pause heard"
+    # What follows the gap is the interrupted phrase from its start.
+    start = int(long_phrase[0] * SAMPLE_RATE)
+    piece = reference[start: start + SAMPLE_RATE].astype(np.float64)
+    resumed = heard[gap_end - 200: gap_end - 200 + SAMPLE_RATE + 400].astype(np.float64)
+    best = max(np.dot(resumed[k: k + len(piece)], piece) for k in range(0, 400, 2))
+    match = best / (np.linalg.norm(piece) * np.linalg.norm(resumed) + 1e-9)
+    assert match > 0.9
+
+
+def test_no_sound_device_is_one_line_within_10_seconds(tmp_path):
+    alsa = tmp_path / "alsa.conf"
+    alsa.write_text("pcm.!default { type hw card 97 }\nctl.!default { type hw card 97 }\n")
+    env = {**os.environ, "ALSA_CONFIG_PATH": str(alsa), "PULSE_SERVER": "unix:/nonexistent",
+           "XDG_CACHE_HOME": str(tmp_path / "c"), "XDG_STATE_HOME": str(tmp_path / "s")}
+    start = time.monotonic()
+    result = subprocess.run([*COACH, "play", "beginner"], env=env, capture_output=True, text=True, timeout=60)
+    assert time.monotonic() - start < 10
+    assert result.returncode != 0
+    assert result.stderr == ("No sound device or audio server is available, so coach cannot play; "
+                             "run `coach export` to save the session as a WAV file instead.\n")
