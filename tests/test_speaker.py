@@ -7,7 +7,6 @@ import os
 import subprocess
 import sys
 import textwrap
-import threading
 import time
 
 import numpy as np
@@ -110,6 +109,26 @@ def test_fast_render_plays_the_whole_session_as_one_stream():
     player, sink, _ = fake_player(signal)
     run_fast(player)
     assert len(sink.played) == 1 and np.array_equal(sink.played[0].body, signal)
+
+
+def test_slow_render_starts_with_a_short_segment_then_catches_up():
+    signal, _ = bursts(12)
+
+    def slow(start, count):
+        time.sleep(0.01)  # 0.25 s of audio per 10 ms: the whole takes ~0.5 s
+        return signal[start:start + count]
+    clock = FakeClock()
+    sink = RecordingSink(clock)
+    player = Player(slow, len(signal), sink, block=0.25, first_wait=0.05, first_min=1.0,
+                    clock=clock, sleep=clock.sleep)
+    player.run()
+
+    first = sink.played[0]
+    assert to_samples(0.5) <= len(first.body) < len(signal) // 2, "did not start early"
+    assert len(sink.played) >= 2
+    assert np.array_equal(np.concatenate([p.body for p in sink.played]), signal)
+    for segment in sink.played[1:]:
+        assert segment.time == pytest.approx(first.time + segment.start / SR, abs=1e-9)
 
 
 def test_position_follows_the_clock_from_the_end_of_the_preroll():
@@ -391,4 +410,4 @@ def test_real_server_plays_without_error(server):
     sink.play(np.zeros(SR // 10, np.int16), 0)
     assert sink.playing()
     sink.stop()
-    threading.Event().wait(0.2)
+    sink.open()  # probed once: the second call does not start a process

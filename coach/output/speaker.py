@@ -27,7 +27,6 @@ never by ``wait_done()``, which returns one to two seconds late.
 from __future__ import annotations
 
 import ctypes
-import os
 import subprocess
 import sys
 import threading
@@ -156,8 +155,12 @@ class SimpleaudioSink:
         """Seconds the device may take to open before it counts as busy."""
         self._streams: list = []
         self._lock = threading.Lock()
+        self._probed = False
 
     def open(self) -> None:
+        """Probe the device once (later calls return at once)."""
+        if self._probed:
+            return
         try:
             import simpleaudio  # noqa: F401  (fail here, not mid-session)
         except ImportError as exc:
@@ -170,6 +173,7 @@ class SimpleaudioSink:
         if probe.returncode != 0:
             raise AudioError(NO_DEVICE) from OSError(probe.stderr.strip()[-300:])
         _quiet_alsa()
+        self._probed = True
 
     def play(self, samples: np.ndarray, start: int, lead: int = 0) -> None:
         import simpleaudio
