@@ -46,11 +46,10 @@ def test_play_matches_the_export_sample_for_sample_and_stops_cleanly(homes):
         out, err = proc.communicate(timeout=15)
     assert proc.returncode == 130
     assert "Traceback" not in err
-    assert err.strip().splitlines()[-1] == "Stopped in Lying twist. `coach play --resume` picks up there." or \
-        "`coach play --resume` picks up there." in err
+    assert re.fullmatch(r"Stopped in .+\. `coach play --resume` picks up there\.", err.strip().splitlines()[-1])
     heard = rec.samples
     shift = lag(heard[: 15 * SAMPLE_RATE], reference[: 8 * SAMPLE_RATE])
-    assert 0 < shift and shift / SAMPLE_RATE - (rec.time_of(0) - started) < 10
+    assert 0 < shift < (time.monotonic() - started) * SAMPLE_RATE
     lags = window_lags(heard, reference[: 45 * SAMPLE_RATE], shift)
     assert len(lags) > 25
     assert spread(lags) <= 0.020, lags

@@ -18,8 +18,10 @@ from coach.output.speaker import Player, SimpleaudioSink, chapter_at, resume_poi
 from coach.render.session import engine_for, music_for, render
 from coach.script.load import program_for, resolve
 from coach.script.words import say_number
-from coach.units import SAMPLE_RATE
+from coach.units import SAMPLE_RATE, to_samples
 
+WAKE_S = 0.3
+"""Silence played before the first cue of a live session, seconds."""
 BACK_S = 3.0
 """Pressing p this long into an exercise restarts it; sooner, goes back one."""
 
@@ -72,11 +74,13 @@ class Session:
         probe.join()
         if probe_error:
             raise probe_error[0]
-        sink.open = lambda: None  # probed above; Player would probe again
         self.timeline = mixer.timeline
         # 3. Play, with keys in a terminal.
         player = Player(mixer.render, mixer.length, sink, preroll=self.settings.preroll)
-        player.start(0)
+        # The file opens with a second of silence; a live stream needs only
+        # the 0.3 s a waking stream clips (DESIGN.md), so start there.
+        first = self.timeline.cues[0].start if self.timeline.cues else 0
+        player.start(max(0, first - to_samples(WAKE_S)))
         interrupted = False
         with Keys() as keys:
             if keys.active and not self.quiet:
