@@ -20,8 +20,8 @@ from typing import Any
 
 import numpy as np
 
-from coach.errors import ConfigError, TtsError
-from coach.render.tts import DEFAULT_RATE, RATE_RANGE, Progress, resample, trim
+from coach.errors import TtsError
+from coach.render.tts import DEFAULT_RATE, Progress, check_rate, resample, trim
 from coach.units import to_samples
 
 INSTALL = '.venv/bin/pip install -e ".[piper]"'
@@ -66,13 +66,7 @@ class PiperEngine:
 
     def __init__(self, voice: str | None = None, rate: int | None = None):
         self.voice = voice or DEFAULT_VOICE
-        self.rate = DEFAULT_RATE if rate is None else int(rate)
-        low, high = RATE_RANGE
-        if not low <= self.rate <= high:
-            raise ConfigError(
-                f"Speech rate {self.rate} is out of range: choose {low} to {high}"
-                " words per minute."
-            )
+        self.rate = check_rate(rate)
         self.length_scale = PACE * DEFAULT_RATE / self.rate
         """Piper's phoneme length factor (> 1 is slower)."""
         self.key = f"piper/{self.voice}/{self.rate}"

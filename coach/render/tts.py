@@ -73,6 +73,16 @@ class Engine(Protocol):
 # ------------------------------------------------------------------ trimming
 
 
+def check_rate(rate: int | None) -> int:
+    """A speaking rate in words per minute (DEFAULT_RATE when None), or
+    ConfigError when no engine can speak at it."""
+    rate = DEFAULT_RATE if rate is None else int(rate)
+    low, high = RATE_RANGE
+    if not low <= rate <= high:
+        raise ConfigError(f"Speech rate {rate} is out of range: choose {low} to {high} words per minute.")
+    return rate
+
+
 def trim(clip: np.ndarray, threshold_db: float = ONSET_DB) -> np.ndarray:
     """Cut leading and trailing silence: the result starts at the detected
     onset (or the zero crossing up to 2 ms before it) and keeps
@@ -132,13 +142,7 @@ class EspeakEngine:
         self, voice: str | None = None, rate: int | None = None, workers: int | None = None
     ):
         self.voice = voice or DEFAULT_VOICE
-        self.rate = DEFAULT_RATE if rate is None else int(rate)
-        low, high = RATE_RANGE
-        if not low <= self.rate <= high:
-            raise ConfigError(
-                f"Speech rate {self.rate} is out of range: choose {low} to {high}"
-                " words per minute."
-            )
+        self.rate = check_rate(rate)
         self.workers = workers
         self.key = f"espeak/{self.voice}/{self.rate}"
 
