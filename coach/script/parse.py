@@ -193,12 +193,11 @@ def find_titles(lines: list[_Line]) -> tuple[list[int], int | None]:
         and is_title_text(line.text, 10)
         and (i == 0 or lines[i - 1].kind == "blank")
         and followed_by_content(i)
-        and (i + 1 >= len(lines) or lines[i + 1].kind != "text" or next_content(lines, i).kind != "text"
-             or len(next_content(lines, i).text.split()) > 0)
     ]
-    title = plain_titles[0] if plain_titles and len(plain_titles) > 1 else None
-    if title is not None and lines[title].text and not _section_has_steps(lines, title, plain_titles):
-        return plain_titles[1:], title
+    # The first of several title lines is the document's own title when no
+    # steps follow it.
+    if len(plain_titles) > 1 and not _section_has_steps(lines, plain_titles[0], plain_titles):
+        return plain_titles[1:], plain_titles[0]
     return plain_titles, None
 
 
