@@ -15,7 +15,7 @@ from typing import Annotated, Optional
 import typer
 
 from coach.config import Settings, config_path, load_settings
-from coach.errors import CoachError, TtsError
+from coach.errors import CoachError, Interrupted, TtsError
 from coach.levels import load_levels
 from coach.model import Program, Timeline
 from coach.render.layout import block_seconds, estimate
@@ -241,11 +241,17 @@ def main() -> None:
     # Let an exceeded file-size limit fail a write (EFBIG) instead of
     # killing the process, so it is reported like a full disk.
     signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+    signal.signal(signal.SIGINT, interrupt)
     try:
         app()
     except CoachError as exc:
         typer.echo(str(exc), err=True)
         sys.exit(exc.exit_code)
-    except KeyboardInterrupt:
-        typer.echo("Stopped.", err=True)
-        sys.exit(130)
+
+
+def interrupt(signum, frame) -> None:
+    """Ctrl-C: unwind as a CoachError. Files being written are discarded on
+    the way out; once stopping, "exception ignored" reports from the speech
+    engine's C callbacks are noise, so they are not printed."""
+    sys.unraisablehook = lambda unraisable: None
+    raise Interrupted()

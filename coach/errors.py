@@ -6,7 +6,8 @@ line on stderr and a non-zero exit; anything else is a bug.
      ├── ConfigError     bad settings or an unknown routine or level
      ├── TtsError        the speech engine is missing or failed
      ├── AudioError      no sound device, or playback failed
-     └── OutputError     the WAV or .vtt could not be written
+     ├── OutputError     the WAV or .vtt could not be written
+     └── Interrupted     Ctrl-C
 
 Third-party exceptions are translated where they cross into coach
 (``raise TtsError(...) from exc``), never leaked.
@@ -57,3 +58,13 @@ class AudioError(CoachError):
 
 class OutputError(CoachError):
     """An output file could not be written (missing folder, full disk...)."""
+
+
+class Interrupted(CoachError):
+    """Ctrl-C. Raised by coach's own SIGINT handler (typer would swallow a
+    KeyboardInterrupt into a silent exit), so it is reported in one line."""
+
+    exit_code = 130
+
+    def __init__(self, message: str = "Stopped (Ctrl-C); no file was left half-written."):
+        super().__init__(message)

@@ -4,6 +4,8 @@ chapters, byte-identical repeats; and the faults a user can hit."""
 
 import os
 import re
+import signal
+import time
 import subprocess
 import sys
 import wave
@@ -152,3 +154,17 @@ def test_measured_gains_are_reused_and_a_bad_file_is_remeasured(tmp_path):
                            capture_output=True, text=True, timeout=300)
     assert third.stdout.strip() == "True", third.stderr
     assert (tmp_path / "a.wav").read_bytes() == (tmp_path / "b.wav").read_bytes() == (tmp_path / "c.wav").read_bytes()
+
+
+def test_ctrl_c_during_export_is_one_line_and_leaves_no_file(tmp_path):
+    out = tmp_path / "out"
+    out.mkdir()
+    proc = subprocess.Popen([*COACH, "export", "full", "-o", str(out / "s.wav")],
+                            env={**os.environ, "XDG_CACHE_HOME": str(tmp_path / "c")},
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True)
+    time.sleep(0.8)  # a cold export of the full routine takes seconds: still speaking
+    os.killpg(proc.pid, signal.SIGINT)  # what Ctrl-C does: the whole foreground group
+    _, err = proc.communicate(timeout=60)
+    assert proc.returncode == 130
+    assert err == "Stopped (Ctrl-C); no file was left half-written.\n"
+    assert leftovers(out) == []

@@ -10,7 +10,7 @@ import time
 from dataclasses import replace
 
 from coach.config import COMMAND_LINE, Settings
-from coach.errors import CoachError
+from coach.errors import CoachError, Interrupted
 from coach.model import Block, Pause, Program, Say
 from coach.output import resume as saved_state
 from coach.output.controls import HELP, Keys, status, step_start
@@ -91,7 +91,7 @@ class Session:
                     if key:
                         self.press(key, player)
                     self.show(player)
-            except KeyboardInterrupt:
+            except (KeyboardInterrupt, Interrupted):
                 interrupted = True
             finally:
                 if player.state not in ("done", "stopped"):

@@ -16,6 +16,7 @@ import contextlib
 import io
 import math
 import os
+import signal
 import tempfile
 import threading
 import time
@@ -179,7 +180,8 @@ def _speak_in_pool(
     context = multiprocessing.get_context("spawn")
     clips: list[np.ndarray | None] = [None] * len(texts)
     try:
-        with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+        with ProcessPoolExecutor(max_workers=workers, mp_context=context,
+                                 initializer=_ignore_interrupt) as pool:
             tasks = {
                 pool.submit(_speak_chunk, voice, rate, texts[i : i + CHUNK]): i
                 for i in range(0, len(texts), CHUNK)
@@ -196,6 +198,12 @@ def _speak_in_pool(
             " `--engine fake` to check the rest of the pipeline."
         ) from exc
     return clips  # type: ignore[return-value]
+
+
+def _ignore_interrupt() -> None:
+    """Workers leave Ctrl-C to the main process, which shuts the pool down:
+    a worker torn down mid-phrase prints espeak's callback errors."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 def _speak_chunk(voice: str, rate: int, texts: list[str]) -> list[np.ndarray]:
