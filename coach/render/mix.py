@@ -31,7 +31,7 @@ DUCK_DB = 14.0
 DUCK_BEFORE_S, DUCK_AFTER_S, DUCK_RAMP_S = 0.2, 0.4, 0.15
 
 
-MEASURE_S = 40
+MEASURE_S = 20
 """Speech measured for loudness: the longest phrases, up to this many
 seconds. One voice has one loudness; measuring all of a long session's
 speech would only cost memory."""
@@ -81,7 +81,7 @@ def measure_gains(timeline: Timeline, clips: Mapping[str, np.ndarray],
     gains = {"voice": TARGET_LUFS - loudness(list(clips.values()))}
     for kind, beep in beeps.items():
         gains[kind.value] = TARGET_LUFS - BEEP_BELOW_VOICE_LU - loudness([beep])
-    for _ in range(3):  # the limiter bends the curve; three rounds settle
+    for _ in range(2):  # the limiter bends the curve; two rounds settle
         sample = Mixer(timeline, clips, beeps, gains).sample()
         error = TARGET_LUFS - loudness([sample])
         gains = {name: gain + error for name, gain in gains.items()}
@@ -143,7 +143,7 @@ class Mixer:
             np.maximum(amount, np.clip(np.minimum(t - (a - ramp), (b + ramp) - t) / ramp, 0, 1), out=amount)
         return (10 ** (-DUCK_DB * amount / 20)).astype(np.float32)
 
-    def sample(self, windows: int = 12, seconds: float = 8) -> np.ndarray:
+    def sample(self, windows: int = 12, seconds: float = 5) -> np.ndarray:
         """Evenly spread windows of the mix, float32, for measuring it."""
         size = round(seconds * SAMPLE_RATE)
         starts = [int(self.length * (i + 0.5) / windows) for i in range(windows)]
