@@ -19,7 +19,8 @@ from pathlib import Path
 
 def export(level: str, out: Path, cache: Path, engine: str) -> tuple[float, float]:
     """Run `coach export` in a child; return (wall seconds, peak RSS in MB
-    of the exporting process, from GNU time)."""
+    of the largest process, the exporter or any of its children, from GNU
+    time)."""
     env = {**os.environ, "XDG_CACHE_HOME": str(cache)}
     report = out.with_suffix(".time")
     start = time.perf_counter()
@@ -64,7 +65,7 @@ def main() -> None:
         print(f"cold real-time factor {audio / cold:.0f}x ({engine}; the floor above is espeak-ng's)")
     print(f"cold export           {cold:.2f} s   target <= {2 * synth + 2:.2f} s (2 x floor + 2 s); peak RSS {cold_mb:.0f} MB")
     print(f"warm export           {warm:.2f} s   real-time factor {audio / warm:.0f}x (target >= 500x); peak RSS {warm_mb:.0f} MB")
-    print("memory target         <= 150 MB (peak RSS of the exporting process; speech workers are separate)")
+    print("memory target         <= 150 MB (peak RSS: the largest of the exporter, its speech workers and its meter)")
 
 
 if __name__ == "__main__":

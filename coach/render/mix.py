@@ -10,11 +10,12 @@ overlap, so the mix never peaks above its loudest sound.
 from __future__ import annotations
 
 import bisect
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 
 import numpy as np
 
 from coach.model import BeepKind, CueKind, Timeline
+from coach.render.meter import loudness, speech_sample
 from coach.render.music import Music
 from coach.units import SAMPLE_RATE
 
@@ -29,29 +30,6 @@ MUSIC_BELOW_VOICE_LU = 14.0
 DUCK_DB = 14.0
 """...and this much further down while the coach speaks or beeps."""
 DUCK_BEFORE_S, DUCK_AFTER_S, DUCK_RAMP_S = 0.2, 0.4, 0.15
-
-
-MEASURE_S = 20
-"""Speech measured for loudness: the longest phrases, up to this many
-seconds. One voice has one loudness; measuring all of a long session's
-speech would only cost memory."""
-
-
-def loudness(clips: list[np.ndarray]) -> float:
-    """Integrated loudness of clips played back to back, LUFS. Short sounds
-    are repeated to the 0.4 s that BS.1770 needs."""
-    import pyloudnorm  # imports scipy (~1.5 s): only when measuring
-
-    chosen, total = [], 0
-    for clip in sorted((c for c in clips if len(c)), key=len, reverse=True):
-        if total >= MEASURE_S * SAMPLE_RATE:
-            break
-        chosen.append(clip)
-        total += len(clip)
-    joined = np.concatenate(chosen or [np.zeros(1, np.float32)])
-    if len(joined) < SAMPLE_RATE:
-        joined = np.tile(joined, SAMPLE_RATE // max(1, len(joined)) + 1)
-    return pyloudnorm.Meter(SAMPLE_RATE).integrated_loudness(joined.astype(np.float64))
 
 
 def limit(clip: np.ndarray) -> np.ndarray:
@@ -73,21 +51,23 @@ def level(clip: np.ndarray, gain_db: float) -> np.ndarray:
 
 
 def measure_gains(timeline: Timeline, clips: Mapping[str, np.ndarray],
-                  beeps: Mapping[BeepKind, np.ndarray], music: Music | None = None) -> dict[str, float]:
+                  beeps: Mapping[BeepKind, np.ndarray], music: Music | None = None,
+                  measure: Callable[[np.ndarray], float] = loudness) -> dict[str, float]:
     """Gains in dB per sound: "voice" for speech, and one per beep kind
     (BEEP_BELOW_VOICE_LU under the voice). A first guess from the voice
     alone is corrected by measuring windows of the real mix, silences and
-    limiter included, as a meter of the finished file would."""
-    gains = {"voice": TARGET_LUFS - loudness(list(clips.values()))}
+    limiter included, as a meter of the finished file would. ``measure``
+    gives LUFS (a ``Meter`` measures in its own process)."""
+    gains = {"voice": TARGET_LUFS - measure(speech_sample(clips.values()))}
     for kind, beep in beeps.items():
-        gains[kind.value] = TARGET_LUFS - BEEP_BELOW_VOICE_LU - loudness([beep])
+        gains[kind.value] = TARGET_LUFS - BEEP_BELOW_VOICE_LU - measure(beep)
     for _ in range(2):  # the limiter bends the curve; two rounds settle
         sample = Mixer(timeline, clips, beeps, gains).sample()
-        error = TARGET_LUFS - loudness([sample])
+        error = TARGET_LUFS - measure(sample)
         gains = {name: gain + error for name, gain in gains.items()}
     if music is not None:
         bed = music.render(0, 30 * SAMPLE_RATE)
-        gains["music"] = TARGET_LUFS - MUSIC_BELOW_VOICE_LU - loudness([bed])
+        gains["music"] = TARGET_LUFS - MUSIC_BELOW_VOICE_LU - measure(bed)
     return gains
 
 

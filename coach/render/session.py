@@ -7,9 +7,7 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
-import importlib
 import json
-import threading
 from collections.abc import Callable
 from pathlib import Path
 
@@ -20,6 +18,7 @@ from coach.model import BeepKind, Hold, Program, Say
 from coach.render.beeps import load_beeps
 from coach.render.cache import PhraseCache
 from coach.render.layout import layout
+from coach.render.meter import Meter
 from coach.render.mix import Mixer, measure_gains
 from coach.render.music import Music
 from coach.render.tts import Engine, make_engine
@@ -46,15 +45,15 @@ def render(program: Program, engine: Engine,
     beeps = load_beeps()
     gains_file = cache.directory / f"gains-{fingerprint(program, beeps, music)}.json"
     gains = read_gains(gains_file)
-    if gains is None:
-        # Measuring needs scipy, slow to import: import it while speaking.
-        threading.Thread(target=importlib.import_module, args=("pyloudnorm",), daemon=True).start()
-    clips = cache.clips(texts, progress)
-    timeline = lay_out(program, clips, beeps)
-    if gains is None:
-        gains = measure_gains(timeline, clips, beeps, music)
-        with contextlib.suppress(OSError):  # only a speed-up: never fail over it
-            write_atomic(gains_file, json.dumps(gains).encode())
+    with contextlib.ExitStack() as stack:
+        # The meter's process starts loading while the speech is made.
+        meter = stack.enter_context(Meter()) if gains is None else None
+        clips = cache.clips(texts, progress)
+        timeline = lay_out(program, clips, beeps)
+        if gains is None:
+            gains = measure_gains(timeline, clips, beeps, music, measure=meter)
+            with contextlib.suppress(OSError):  # only a speed-up: never fail over it
+                write_atomic(gains_file, json.dumps(gains).encode())
     return Mixer(timeline, clips, beeps, gains, music)
 
 

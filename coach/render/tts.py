@@ -181,7 +181,7 @@ def _speak_in_pool(
     clips: list[np.ndarray | None] = [None] * len(texts)
     try:
         with ProcessPoolExecutor(max_workers=workers, mp_context=context,
-                                 initializer=_ignore_interrupt) as pool:
+                                 initializer=ignore_interrupt) as pool:
             tasks = {
                 pool.submit(_speak_chunk, voice, rate, texts[i : i + CHUNK]): i
                 for i in range(0, len(texts), CHUNK)
@@ -200,7 +200,7 @@ def _speak_in_pool(
     return clips  # type: ignore[return-value]
 
 
-def _ignore_interrupt() -> None:
+def ignore_interrupt() -> None:
     """Workers leave Ctrl-C to the main process, which shuts the pool down:
     a worker torn down mid-phrase prints espeak's callback errors."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
