@@ -2,6 +2,7 @@
 checks it: onsets against the .vtt, counts a second apart, loudness, peak,
 chapters, byte-identical repeats; and the faults a user can hit."""
 
+import json
 import os
 import re
 import signal
@@ -14,6 +15,7 @@ import numpy as np
 import pyloudnorm
 import pytest
 
+from coach.model import BeepKind
 from coach.output.wav import read_chapters
 from coach.render.layout import layout
 from coach.render.mix import Mixer
@@ -136,23 +138,29 @@ def test_unknown_voice(tmp_path):
 
 
 def test_measured_gains_are_reused_and_a_bad_file_is_remeasured(tmp_path):
-    """A warm export does not import scipy (the loudness meter); a corrupt
-    gains file is measured again, not trusted."""
+    """Loudness is measured once per program and voice (in a meter process:
+    scipy never enters the exporter); a corrupt gains file is measured again,
+    not trusted; the audio is the same every time."""
     env = {**os.environ, "XDG_CACHE_HOME": str(tmp_path / "c")}
     probe = ("import sys; sys.argv=['coach','export','beginner','-o',sys.argv[1]];"
              "from coach.cli import main\ntry: main()\nexcept SystemExit: pass\n"
              "print('scipy' in sys.modules)")
-    first = subprocess.run([sys.executable, "-c", probe, str(tmp_path / "a.wav")], env=env,
-                           capture_output=True, text=True, timeout=300)
-    assert first.stdout.strip() == "True", first.stderr
-    second = subprocess.run([sys.executable, "-c", probe, str(tmp_path / "b.wav")], env=env,
-                            capture_output=True, text=True, timeout=300)
-    assert second.stdout.strip() == "False", second.stderr
+
+    def export(name):
+        done = subprocess.run([sys.executable, "-c", probe, str(tmp_path / name)], env=env,
+                              capture_output=True, text=True, timeout=300)
+        assert done.stdout.strip() == "False", done.stderr
+
+    export("a.wav")
     (gains,) = (tmp_path / "c").rglob("gains-*.json")
+    measured = gains.read_text()
+    assert set(json.loads(measured)) == {"voice", *(k.value for k in BeepKind)}
+    os.utime(gains, (0, 0))
+    export("b.wav")
+    assert gains.stat().st_mtime == 0  # reused, not measured again
     gains.write_text("{not json")
-    third = subprocess.run([sys.executable, "-c", probe, str(tmp_path / "c.wav")], env=env,
-                           capture_output=True, text=True, timeout=300)
-    assert third.stdout.strip() == "True", third.stderr
+    export("c.wav")
+    assert json.loads(gains.read_text()) == json.loads(measured)
     assert (tmp_path / "a.wav").read_bytes() == (tmp_path / "b.wav").read_bytes() == (tmp_path / "c.wav").read_bytes()
 
 
