@@ -9,7 +9,6 @@ Prints figures; asserts nothing.
 from __future__ import annotations
 
 import argparse
-import os
 import signal
 import subprocess
 import sys

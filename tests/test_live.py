@@ -8,7 +8,6 @@ from coach.model import Say
 from coach.output import resume as saved_state
 from coach.output.controls import status, step_start
 from coach.output.live import Session, fingerprint, resumed
-from coach.output.speaker import RecordingSink, Player
 from coach.render.layout import estimate
 from coach.script.load import load_program
 from coach.units import SAMPLE_RATE

@@ -97,11 +97,12 @@ def status(timeline: Timeline, sample: int, chapter: int, paused: bool) -> str:
     side = last_said(timeline, sample, r"Now the (\w+) side\.", since)
     if side:
         parts.append(f"{side.group(1)} side")
-    hold_end = next((c.start for c in timeline.cues if c.start >= sample and c.text == BeepKind.HOLD_END.value), None)
-    hold_start = max((c.start for c in timeline.cues if c.start <= sample and c.text == BeepKind.HOLD_START.value), default=None)
-    if hold_end is not None and hold_start is not None and hold_start > max(
-            (c.start for c in timeline.cues if c.start <= sample and c.text == BeepKind.HOLD_END.value), default=-1):
-        parts.append(f"hold: {max(0, hold_end - sample) // SAMPLE_RATE} s left")
+    # In a hold when the last hold tone heard is the start tone.
+    tones = [c for c in timeline.cues if c.text in (BeepKind.HOLD_START.value, BeepKind.HOLD_END.value)]
+    heard = [c for c in tones if c.start <= sample]
+    if heard and heard[-1].text == BeepKind.HOLD_START.value:
+        end = next(c.start for c in tones if c.start > sample)
+        parts.append(f"hold: {(end - sample) // SAMPLE_RATE} s left")
     else:
         left = max(0, timeline.length - sample) // SAMPLE_RATE
         parts.append(f"{left // 60}:{left % 60:02d} left in the session")

@@ -6,7 +6,6 @@ from __future__ import annotations
 import hashlib
 import sys
 import threading
-import time
 from dataclasses import replace
 
 from coach.config import COMMAND_LINE, Settings

@@ -16,6 +16,7 @@ from coach.errors import RoutineError
 from coach.levels import Level
 from coach.model import Beep, BeepKind, Block, Count, Hold, HoldSpec, Pause, Program, Routine, Say
 from coach.render.layout import estimate
+from coach.script.parse import parse_routine
 from coach.script.plan import ExercisePlan, HoldPlan, plan_exercise
 from coach.script.words import say_number
 from coach.units import SAMPLE_RATE
@@ -160,8 +161,6 @@ def compile_program(routine: Routine, level: Level, style: str = "down") -> Prog
 def compile_text(text: str, level: Level, name: str = "routine", file: str = "<routine>",
                  style: str = "down") -> Program:
     """Parse and compile text; errors name ``file``."""
-    from coach.script.parse import parse_routine
-
     try:
         return compile_program(parse_routine(text, name), level, style)
     except RoutineError as exc:

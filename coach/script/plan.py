@@ -12,7 +12,7 @@ from dataclasses import dataclass, replace
 from coach.errors import RoutineError
 from coach.model import Exercise
 from coach.script.parse import is_instruction
-from coach.script.timing import OTHER_SIDE, Span, Timing, read_timing, side_rule, strip_reps
+from coach.script.timing import Span, Timing, read_timing, side_rule, strip_reps
 from coach.script.words import ADVERBS, MIRROR, POSITION_VERBS
 
 RELEASE = re.compile(

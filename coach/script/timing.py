@@ -54,6 +54,10 @@ FREQUENCY = re.compile(
     r"^\s*(?:a|an|per|each|every)\s+(?:day|week|night|morning|evening|hour)\b|^\s*daily\b",
     re.IGNORECASE,
 )
+FREQUENCY_SENTENCE = re.compile(
+    r"\btimes (?:a|per|each) (?:day|week)\b|\bat times\b|\bsometimes\b", re.IGNORECASE
+)
+"""Sentences about how often to do the routine: not timing to warn about."""
 REST_WORDS = re.compile(
     r"\b(?:rest(?! here| there| in)|pause|break|recover|between)\b|\brelax(?=\s+for\b)",
     re.IGNORECASE,
@@ -317,10 +321,6 @@ def read_timing(text: str) -> Timing:
         timing = replace(timing, unclear=True)
     return timing
 
-
-FREQUENCY_SENTENCE = re.compile(
-    r"\btimes (?:a|per|each) (?:day|week)\b|\bat times\b|\bsometimes\b", re.IGNORECASE
-)
 
 
 def describe_seconds(seconds: float) -> str:
