@@ -143,15 +143,16 @@ def compile_command(
 def export_command(
     routine: Routine,
     level: LevelOpt = None,
-    output: Annotated[Optional[Path], typer.Option("--output", "-o", help="WAV file to write (a .vtt is written beside it). Default: ROUTINE-LEVEL.wav")] = None,
+    output: Annotated[Optional[Path], typer.Option("--output", "-o", help="Audio file to write: .wav (a .vtt is written beside it). Default: ROUTINE-LEVEL.wav")] = None,
     voice: VoiceOpt = None,
     rate: RateOpt = None,
     engine: EngineOpt = None,
     count_style: CountOpt = None,
     music: MusicOpt = None,
+    force: Annotated[bool, typer.Option("--force", help="Replace the output file and its .vtt if they exist.")] = False,
 ) -> None:
     """Export a session as a WAV file with chapters, plus a .vtt transcript."""
-    from coach.output.export import export
+    from coach.output.export import check_output, export
     from coach.render.session import phrases, render
 
     settings, source = settings_for(level=level, voice=voice, rate=rate, engine=engine,
@@ -159,12 +160,13 @@ def export_command(
     program = program_for(routine, settings, source)
     stem = Path(routine).stem
     path = output or Path(stem if stem == program.level else f"{stem}-{program.level}").with_suffix(".wav")
+    check_output(path, force)  # before the speech is made
     speech = engine_for(settings)
     with progress_bar() as bar:
         task = bar.add_task("Speaking phrases", total=len(phrases(program)))
         mixer = render(program, speech, lambda n: bar.advance(task, n), music_for(settings))
         task = bar.add_task("Writing audio", total=mixer.length)
-        vtt = export(mixer, path, lambda n: bar.advance(task, n))
+        vtt = export(mixer, path, lambda n: bar.advance(task, n), force)
     seconds = mixer.length / SAMPLE_RATE
     typer.echo(f"Wrote {path} ({clock(seconds)}, {len(mixer.timeline.chapters)} chapters) and {vtt}.", err=True)
 
@@ -242,6 +244,8 @@ def main() -> None:
     # killing the process, so it is reported like a full disk.
     signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
     signal.signal(signal.SIGINT, interrupt)
+    signal.signal(signal.SIGTERM, interrupt)  # unwind too, so temporary files go
+    signal.signal(signal.SIGHUP, interrupt)
     try:
         app()
     except CoachError as exc:
@@ -254,4 +258,8 @@ def interrupt(signum, frame) -> None:
     the way out; once stopping, "exception ignored" reports from the speech
     engine's C callbacks are noise, so they are not printed."""
     sys.unraisablehook = lambda unraisable: None
-    raise Interrupted()
+    if signum == signal.SIGINT:
+        raise Interrupted()
+    stopped = Interrupted(f"Stopped ({signal.Signals(signum).name}); no file was left half-written.")
+    stopped.exit_code = 128 + signum
+    raise stopped

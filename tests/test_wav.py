@@ -11,6 +11,7 @@ import numpy as np
 import pytest
 
 from coach.errors import OutputError
+from coach.files import staged
 from coach.model import Chapter, Cue, CueKind, Timeline
 from coach.output.vtt import write_vtt
 from coach.output.wav import WavWriter, read_chapters
@@ -23,7 +24,8 @@ def ramp(n: int, start: int = 0) -> np.ndarray:
 
 
 def write_session(path, blocks=(30000, 30000, 5001)):
-    with WavWriter(path, CHAPTERS) as out:
+    """Write as the exporter does: into a staged temporary file."""
+    with staged([path]) as (temp,), WavWriter(temp, CHAPTERS, name=path) as out:
         at = 0
         for size in blocks:
             out.write(ramp(size, at))
@@ -56,7 +58,7 @@ def test_sox_reads_it(tmp_path):
 def test_an_exception_mid_write_leaves_nothing(tmp_path):
     path = tmp_path / "s.wav"
     with pytest.raises(RuntimeError):
-        with WavWriter(path, CHAPTERS) as out:
+        with staged([path]) as (temp,), WavWriter(temp, CHAPTERS, name=path) as out:
             out.write(ramp(1000))
             raise RuntimeError("interrupted")
     assert list(tmp_path.iterdir()) == []
@@ -67,7 +69,7 @@ def test_an_exception_keeps_the_previous_file(tmp_path):
     write_session(path)
     before = path.read_bytes()
     with pytest.raises(KeyboardInterrupt):
-        with WavWriter(path, []) as out:
+        with staged([path], replace=True) as (temp,), WavWriter(temp, [], name=path) as out:
             out.write(ramp(10))
             raise KeyboardInterrupt
     assert path.read_bytes() == before
@@ -77,7 +79,8 @@ def test_an_exception_keeps_the_previous_file(tmp_path):
 def test_missing_folder_is_one_plain_sentence(tmp_path):
     path = tmp_path / "nowhere" / "s.wav"
     with pytest.raises(OutputError) as info:
-        write_session(path)
+        with WavWriter(path, CHAPTERS):
+            pass
     assert str(info.value) == (
         f"Cannot write {path}: the folder {path.parent} does not exist;"
         " create it or choose another folder."
@@ -94,11 +97,14 @@ def test_file_size_limit_is_an_output_error_and_leaves_nothing(tmp_path):
         import resource, signal
         import numpy as np
         from coach.errors import OutputError
+        from pathlib import Path
+        from coach.files import staged
         from coach.output.wav import WavWriter
         signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
         resource.setrlimit(resource.RLIMIT_FSIZE, (100_000, 100_000))
+        path = Path({str(path)!r})
         try:
-            with WavWriter({str(path)!r}, [("Opening", 0)]) as out:
+            with staged([path]) as (temp,), WavWriter(temp, [("Opening", 0)], name=path) as out:
                 for _ in range(20):
                     out.write(np.zeros(22050, dtype=np.int16))
         except OutputError as exc:
@@ -115,8 +121,9 @@ def test_file_size_limit_is_an_output_error_and_leaves_nothing(tmp_path):
 
 
 def test_write_needs_int16_mono(tmp_path):
+    path = tmp_path / "s.wav"
     with pytest.raises(TypeError):
-        with WavWriter(tmp_path / "s.wav", []) as out:
+        with staged([path]) as (temp,), WavWriter(temp, [], name=path) as out:
             out.write(np.zeros(10, dtype=np.float32))
     assert list(tmp_path.iterdir()) == []
 

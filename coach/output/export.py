@@ -1,33 +1,75 @@
-"""Mixer -> FILE.wav (chapters in cue/labl chunks) and FILE.vtt beside it.
-Both are written to temporary files and renamed, so a failed or
-interrupted export leaves neither a partial WAV nor a stale pair."""
+"""Mixer -> the audio file (format by extension) and FILE.vtt beside it.
+
+Both are written to temporary files and renamed into place together once
+both are whole (coach.files.staged), so a failed or interrupted export
+leaves the previous pair as it was, never a partial file or a lone half of
+a pair. Only regular files are ever replaced, and only when asked to."""
 
 from __future__ import annotations
 
-import contextlib
 from collections.abc import Callable
 from pathlib import Path
 
-from coach.output.vtt import write_vtt
-from coach.output.wav import WavWriter
+from coach.errors import ConfigError, OutputError
+from coach.files import TargetError, check_target, staged
+from coach.output.vtt import render_vtt
+from coach.output.wav import WavWriter, output_error
 from coach.render.mix import Mixer
 
+FORMATS = {".wav": "WAV"}
+"""The extensions coach writes, and what each is."""
 
-def export(mixer: Mixer, path: Path, progress: Callable[[int], None] | None = None) -> Path:
+
+def sidecar(path: Path) -> Path:
+    """The .vtt transcript beside an audio file."""
+    return path.with_suffix(".vtt")
+
+
+def check_output(path: Path, force: bool = False) -> None:
+    """Refuse, before any work, an output coach cannot or must not write:
+    an extension that is not an audio format coach writes (ConfigError), a
+    device, pipe or folder, or an existing file without ``force``
+    (OutputError). Each is one sentence."""
+    try:
+        for target in (path, sidecar(path)):
+            check_target(target, replace=True)  # devices, pipes, folders
+        if path.suffix.lower() not in FORMATS:
+            listed = ", ".join(FORMATS)
+            raise ConfigError(
+                f"Cannot write {path}: coach writes audio as {listed}; give -o a name ending in one of these."
+            )
+        for target in (path, sidecar(path)):
+            check_target(target, force)
+    except TargetError as exc:
+        raise OutputError(str(exc)) from None
+
+
+def export(
+    mixer: Mixer,
+    path: Path,
+    progress: Callable[[int], None] | None = None,
+    force: bool = False,
+) -> Path:
     """Write the session to ``path`` and its ``.vtt`` sidecar; return the
-    sidecar's path. ``progress`` gets increments of samples written."""
+    sidecar's path. ``progress`` gets increments of samples written.
+    Existing files are replaced only with ``force``."""
+    check_output(path, force)
     timeline = mixer.timeline
     chapters = [(c.title, c.start) for c in timeline.chapters]
-    with WavWriter(path, chapters) as wav:
-        for block in mixer.blocks():
-            wav.write(block)
-            if progress:
-                progress(len(block))
-    vtt = path.with_suffix(".vtt")
+    vtt = sidecar(path)
     try:
-        write_vtt(vtt, timeline)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            path.unlink()  # a WAV without its sidecar breaks the contract
-        raise
+        with staged([path, vtt], replace=force) as (audio_temp, vtt_temp):
+            with WavWriter(audio_temp, chapters, name=path) as wav:
+                for block in mixer.blocks():
+                    wav.write(block)
+                    if progress:
+                        progress(len(block))
+            try:
+                vtt_temp.write_bytes(render_vtt(timeline).encode("utf-8"))
+            except OSError as exc:
+                raise output_error(vtt, exc) from exc
+    except TargetError as exc:  # something appeared there meanwhile
+        raise OutputError(str(exc)) from None
+    except OSError as exc:
+        raise output_error(path, exc) from exc
     return vtt

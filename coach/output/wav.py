@@ -9,8 +9,8 @@ Layout of the file it writes:
       LIST adtl, one labl (cue id + title) per chapter
 
 Readers that know only ``fmt``/``data`` (Python's ``wave``, sox) skip the rest.
-The file is written under a temporary name in the destination folder and
-renamed into place on success, so there is never a partial file at ``path``.
+The writer fills the file it is given; the exporter gives it a temporary
+file and renames it into place (coach.files.staged).
 """
 
 from __future__ import annotations
@@ -18,7 +18,6 @@ from __future__ import annotations
 import errno
 import os
 import struct
-import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 from types import TracebackType
@@ -57,33 +56,32 @@ def output_error(path: Path | str, exc: OSError) -> OutputError:
 class WavWriter:
     """Context manager: ``write`` int16 blocks, chapters are added on exit.
 
-    ``chapters`` are (title, first sample) pairs. The temporary file is
-    deleted on any exception; OSError becomes OutputError."""
+    ``chapters`` are (title, first sample) pairs. OSError becomes
+    OutputError naming ``name`` (the file the user asked for; ``path`` may
+    be a temporary file). On an exception the file is closed as it is."""
 
     def __init__(
         self,
         path: Path | str,
         chapters: Sequence[tuple[str, int]],
         sample_rate: int = SAMPLE_RATE,
+        name: Path | str | None = None,
     ):
         self.path = Path(path)
+        self.name = Path(name or path)
         self.chapters = [(str(title), int(start)) for title, start in chapters]
         self.sample_rate = sample_rate
         self.samples = 0
         """Samples written so far."""
         self._file = None
-        self._temp: str | None = None
 
     def __enter__(self) -> WavWriter:
         try:
-            fd, self._temp = tempfile.mkstemp(
-                dir=self.path.parent, prefix=f".{self.path.name}.", suffix=".tmp"
-            )
-            self._file = os.fdopen(fd, "wb")
+            self._file = open(self.path, "wb")
             self._file.write(self._header(0, 0))  # placeholder
         except OSError as exc:
-            self._discard()
-            raise output_error(self.path, exc) from exc
+            self._close()
+            raise output_error(self.name, exc) from exc
         return self
 
     def write(self, block: np.ndarray) -> None:
@@ -92,12 +90,12 @@ class WavWriter:
             raise TypeError(f"WavWriter.write needs mono int16 samples, got {block.dtype} {block.shape}")
         if 2 * (self.samples + block.size) > MAX_DATA:
             raise OutputError(
-                f"Cannot write {self.path}: a WAV file holds at most 4 GB; export a shorter session."
+                f"Cannot write {self.name}: a WAV file holds at most 4 GB; export a shorter session."
             )
         try:
             self._file.write(block.astype("<i2", copy=False).tobytes())
         except OSError as exc:
-            raise output_error(self.path, exc) from exc
+            raise output_error(self.name, exc) from exc
         self.samples += block.size
 
     def __exit__(
@@ -107,15 +105,15 @@ class WavWriter:
         tb: TracebackType | None,
     ) -> None:
         if kind is not None:
-            self._discard()
+            self._close()
             return
         try:
             self._finish()
         except OSError as error:
-            self._discard()
-            raise output_error(self.path, error) from error
+            self._close()
+            raise output_error(self.name, error) from error
         except BaseException:
-            self._discard()
+            self._close()
             raise
 
     # -------------------------------------------------------------- inside
@@ -158,21 +156,13 @@ class WavWriter:
         self._file.flush()
         os.fsync(self._file.fileno())
         self._file.close()
-        os.replace(self._temp, self.path)
-        self._temp = None
 
-    def _discard(self) -> None:
+    def _close(self) -> None:
         if self._file is not None:
             try:
                 self._file.close()
             except OSError:
-                pass  # e.g. EFBIG again while flushing: the file goes anyway
-        if self._temp is not None:
-            try:
-                os.unlink(self._temp)
-            except OSError:
-                pass
-            self._temp = None
+                pass  # e.g. EFBIG again while flushing: the caller discards the file
 
 
 def read_chapters(path: Path | str) -> list[tuple[str, int]]:
