@@ -186,11 +186,11 @@ def play(
 ) -> None:
     """Play a session through the speaker. In a terminal: space pauses and
     resumes, n next exercise, p previous, r repeats the step, q quits."""
-    from coach.output.live import Session
+    from coach import app as application
 
     settings, source = settings_for(level=level, voice=voice, rate=rate, engine=engine,
                                     count_style=count_style, music=music, preroll=preroll)
-    Session(routine, settings, source, quiet, resume).run()
+    application.play(routine, settings, source, quiet=quiet, resume=resume)
 
 
 @app.command()

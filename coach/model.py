@@ -9,6 +9,8 @@ All frozen: each stage is a pure function of the one before.
 
 from __future__ import annotations
 
+import bisect
+
 from dataclasses import dataclass, field
 from enum import Enum
 
@@ -208,3 +210,20 @@ class Timeline:
     """Total samples, trailing silence included."""
     notes: tuple[str, ...] = field(default=())
     """What the layout had to change (counts dropped, gaps widened)."""
+
+    def chapter_at(self, sample: int) -> int:
+        """Index of the chapter that contains ``sample`` (0 before the first)."""
+        starts = [c.start for c in self.chapters]
+        return max(0, bisect.bisect_right(starts, sample) - 1)
+
+    def resume_point(self, sample: int) -> int:
+        """Where to restart so nothing is cut mid-word: the start of the
+        earliest cue still sounding at ``sample``, or ``sample`` in silence."""
+        sounding = [c.start for c in self.cues if c.start <= sample < c.start + c.length]
+        return min(sounding, default=sample)
+
+    def step_start(self, sample: int) -> int:
+        """Start of the current step: the last instruction (not a count, not
+        a beep) at or before ``sample``, so "repeat" says it again."""
+        said = [c.start for c in self.cues if c.kind == CueKind.SPEECH and c.start <= sample]
+        return max(said, default=0)

@@ -1,15 +1,19 @@
-"""coach play's own logic, without a sound card: what the keys do, the
-status line, and resuming at the right exercise only when it applies."""
+"""coach play's own logic, without a sound card: the keys, the status line,
+and resuming at the right exercise only when it applies, whatever is in the
+saved file."""
+
+import json
 
 import pytest
 
+from coach.app import choose, fingerprint, resumed
 from coach.config import load_settings
 from coach.model import Say
 from coach.output import resume as saved_state
-from coach.output.controls import status, step_start
-from coach.output.live import Session, fingerprint, resumed
+from coach.output.controls import KEYS, status
+from coach.output.player import Command
 from coach.render.layout import estimate
-from coach.script.load import load_program
+from coach.script.load import ROUTINES, load_program
 from coach.units import SAMPLE_RATE
 
 
@@ -19,8 +23,10 @@ def state_home(tmp_path, monkeypatch):
     monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
 
 
-def session(routine, resume=False):
-    return Session(routine, *load_settings({}), True, resume)
+def choose_for(routine, resume=True):
+    said = []
+    choice = choose(routine, *load_settings({}), resume, said.append)
+    return choice, said
 
 
 def test_resumed_program_says_where_it_picks_up():
@@ -46,64 +52,57 @@ def test_repeat_goes_back_to_the_last_instruction():
     timeline = estimate(load_program("beginner"))
     hold = next(c for c in timeline.cues if c.text == "hold_start")
     said = max((c for c in timeline.cues if c.kind.value == "speech" and c.start < hold.start), key=lambda c: c.start)
-    assert step_start(timeline, hold.start + 5 * SAMPLE_RATE) == said.start
+    assert timeline.step_start(hold.start + 5 * SAMPLE_RATE) == said.start
 
 
-def keys_session(program_name="beginner"):
-    session_ = session(program_name)
-    session_.timeline = estimate(load_program(program_name))
-    return session_
-
-
-class FakePlayer:
-    def __init__(self, position, state="playing"):
-        self.at, self.state, self.calls = position, state, []
-
-    def position(self):
-        return self.at
-
-    def __getattr__(self, name):
-        return lambda *args: self.calls.append((name, *args))
-
-
-def test_keys():
-    session = keys_session()
-    chapters = session.timeline.chapters
-    inside = chapters[3].start + 10 * SAMPLE_RATE
-    player = FakePlayer(inside)
-    session.press("n", player)
-    session.press("p", player)
-    player.at = chapters[3].start + SAMPLE_RATE  # just after the start: p goes back one
-    session.press("p", player)
-    session.press("q", player)
-    assert player.calls == [("seek", chapters[4].start), ("seek", chapters[3].start),
-                            ("seek", chapters[2].start), ("stop",)]
-
-
-def test_space_pauses_then_resumes_at_the_start_of_the_interrupted_phrase():
-    session = keys_session()
-    phrase = session.timeline.cues[3]
-    player = FakePlayer(phrase.start + phrase.length // 2)
-    session.press(" ", player)
-    player.state = "paused"
-    session.press(" ", player)
-    assert player.calls == [("pause",), ("resume", phrase.start)]
+def test_keys_are_player_commands():
+    assert KEYS == {" ": Command.PLAY_PAUSE, "n": Command.NEXT, "p": Command.PREVIOUS,
+                    "r": Command.REPEAT, "q": Command.STOP, "Q": Command.STOP}
 
 
 def save_for(level, chapter, title):
-    path = str(__import__("coach.script.load", fromlist=["ROUTINES"]).ROUTINES.joinpath("back.md").resolve())
-    saved_state.save(saved_state.Saved(path, level, fingerprint(load_program(level)), chapter, title))
+    path = str(ROUTINES.joinpath("back.md").resolve())
+    assert saved_state.save(saved_state.Saved(path, level, fingerprint(load_program(level)), chapter, title))
 
 
-def test_resume_picks_up_at_the_saved_exercise(capsys):
+def test_resume_picks_up_at_the_saved_exercise():
     save_for("beginner", 4, "Stomach stretch")
-    program = session(None, resume=True).choose_program()
-    assert program.blocks[0].name == "Welcome back" and program.blocks[1].name == "Stomach stretch"
-    assert capsys.readouterr().err == "Resuming at Stomach stretch.\n"
+    choice, said = choose_for(None)
+    assert [b.name for b in choice.program.blocks[:2]] == ["Welcome back", "Stomach stretch"]
+    assert choice.offset == 4
+    assert said == ["Resuming at Stomach stretch."]
 
 
-def test_a_saved_position_for_another_level_is_not_applied(capsys):
+def test_a_saved_position_for_another_level_is_not_applied():
     save_for("full", 4, "Stomach stretch")
-    program = session("beginner", resume=True).choose_program()
-    assert program == load_program("beginner")
-    assert capsys.readouterr().err == "No saved position for this routine and level; starting from the beginning.\n"
+    choice, said = choose_for("beginner")
+    assert choice.program == load_program("beginner") and choice.offset == 0
+    assert said == ["No saved position for this routine and level; starting from the beginning."]
+
+
+@pytest.mark.parametrize("chapter", ["3", 2.5, -1, True, None, 999])
+def test_a_saved_chapter_that_is_not_a_chapter_starts_from_the_beginning(chapter):
+    save_for("beginner", 4, "Stomach stretch")
+    data = json.loads(saved_state.state_file().read_text())
+    saved_state.state_file().write_text(json.dumps({**data, "chapter": chapter}))
+    choice, said = choose_for("beginner")
+    assert choice.program == load_program("beginner") and choice.offset == 0
+    assert len(said) == 1 and said[0].endswith("starting from the beginning.")
+
+
+@pytest.mark.parametrize("content", [b"", b"{not json", b"\xff\xfe", b"[]", b'{"chapter": 1}'])
+def test_a_corrupt_saved_file_is_one_sentence_and_a_fresh_start(content):
+    saved_state.state_file().parent.mkdir(parents=True)
+    saved_state.state_file().write_bytes(content)
+    choice, said = choose_for("beginner")
+    assert choice.offset == 0
+    assert len(said) == 1
+    assert said[0].startswith(f"The saved position could not be read ({saved_state.state_file()}: ")
+    assert said[0].endswith("); starting from the beginning.")
+
+
+def test_a_folder_in_place_of_the_saved_file_is_reported_and_never_claimed_saved():
+    saved_state.state_file().mkdir(parents=True)
+    choice, said = choose_for("beginner")
+    assert choice.offset == 0 and said[0].startswith("The saved position could not be read")
+    assert not saved_state.save(saved_state.Saved("r", "beginner", "f", 1, "t"))

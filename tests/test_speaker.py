@@ -14,9 +14,9 @@ import pytest
 
 from coach.errors import AudioError
 from coach.model import Chapter, Cue, CueKind, Timeline
-from coach.output import speaker
-from coach.output.speaker import (BUSY, LOST, NO_DEVICE, PREROLL_LEVEL, Player, RecordingSink,
-                                  SimpleaudioSink, chapter_at, quiet_cut, resume_point)
+from coach.output import player as playback
+from coach.output.player import PREROLL_LEVEL, Command, Player, State, Whole, quiet_cut
+from coach.output.sinks import BUSY, LOST, NO_DEVICE, RecordingSink, SimpleaudioSink
 from coach.units import SAMPLE_RATE, to_samples
 
 import pulse
@@ -69,11 +69,17 @@ class FakeClock:
             event[1]()
 
 
-def fake_player(signal: np.ndarray, **options) -> tuple[Player, RecordingSink, FakeClock]:
+def whole(signal: np.ndarray, timeline: Timeline | None = None) -> Whole:
+    """The signal as a session (with no cues unless ``timeline`` gives them)."""
+    return Whole(lambda start, count: signal[start:start + count],
+                 timeline or Timeline((), (), len(signal)))
+
+
+def fake_player(signal: np.ndarray, timeline: Timeline | None = None,
+                **options) -> tuple[Player, RecordingSink, FakeClock]:
     clock = FakeClock()
     sink = RecordingSink(clock)
-    player = Player(lambda start, count: signal[start:start + count], len(signal), sink,
-                    clock=clock, sleep=clock.sleep, **options)
+    player = Player(whole(signal, timeline), sink, clock=clock, sleep=clock.sleep, **options)
     return player, sink, clock
 
 
@@ -100,8 +106,8 @@ def test_segments_hand_over_sample_exactly_and_in_silence():
         assert segment.time == pytest.approx(first.time + segment.start / SR, abs=1e-9)
         assert len(segment.body) <= to_samples(2.0)
         around = signal[segment.start - to_samples(0.02): segment.start + to_samples(0.02)]
-        assert np.max(np.abs(around)) <= speaker.QUIET_LEVEL, "cut inside a sound"
-    assert player.state == "done" and player.position() == len(signal)
+        assert np.max(np.abs(around)) <= playback.QUIET_LEVEL, "cut inside a sound"
+    assert player.state == State.DONE and player.position() == len(signal)
 
 
 def test_fast_render_plays_the_whole_session_as_one_stream():
@@ -114,12 +120,15 @@ def test_fast_render_plays_the_whole_session_as_one_stream():
 def test_slow_render_starts_with_a_short_segment_then_catches_up():
     signal, _ = bursts(12)
 
-    def slow(start, count):
-        time.sleep(0.01)  # 0.25 s of audio per 10 ms: the whole takes ~0.5 s
-        return signal[start:start + count]
     clock = FakeClock()
+
+    def slow(start, count):
+        # 0.25 s of audio per 10 ms, of real time and of the player's clock.
+        time.sleep(0.01)
+        clock.now += 0.01
+        return signal[start:start + count]
     sink = RecordingSink(clock)
-    player = Player(slow, len(signal), sink, block=0.25, first_wait=0.05, first_min=1.0,
+    player = Player(Whole(slow, Timeline((), (), len(signal))), sink, block=0.25, first_wait=0.05, first_min=1.0,
                     clock=clock, sleep=clock.sleep)
     player.run()
 
@@ -155,7 +164,7 @@ def test_pause_and_resume_restart_at_the_given_sample_after_a_preroll():
 
     def resume():
         log["held"] = player.position()
-        log["resume"] = resume_point(timeline, log["held"])
+        log["resume"] = timeline.resume_point(log["held"])
         player.resume(log["resume"])
         log["resumed_at"] = clock.now
 
@@ -181,10 +190,11 @@ def test_resume_point_is_the_start_of_the_sound_being_heard():
     signal, places = bursts(5)
     timeline = timeline_of(places, len(signal))
     start, length = places[2]
-    assert resume_point(timeline, start + length // 2) == start
-    assert resume_point(timeline, start) == start
-    assert resume_point(timeline, start + length + 10) == start + length + 10  # silence
-    assert chapter_at(timeline, 0) == 0 and chapter_at(timeline, len(signal) - 1) == 1
+    assert timeline.resume_point(start + length // 2) == start
+    assert timeline.resume_point(start) == start
+    assert timeline.resume_point(start + length + 10) == start + length + 10  # silence
+    assert timeline.chapter_at(0) == 0 and timeline.chapter_at(len(signal) - 1) == 1
+    assert timeline.chapter_at(len(signal) // 2) == 1 and timeline.chapter_at(len(signal) // 2 - 1) == 0
 
 
 def test_preroll_is_quiet_noise_and_comes_after_every_resume():
@@ -225,7 +235,7 @@ def test_seek_while_playing_and_while_paused():
     starts = [(p.start, p.lead) for p in sink.played]
     assert (to_samples(6.0), 0) in starts  # a seek plays on at once, no preroll
     assert (to_samples(1.0), to_samples(0.3)) in starts  # paused seek, then resume
-    assert player.state == "stopped"
+    assert player.state == State.STOPPED
     assert player.position() == pytest.approx(to_samples(1.7), abs=0.03 * SR)
 
 
@@ -240,7 +250,8 @@ def test_render_errors_reach_the_caller():
     def broken(start, count):
         raise ValueError("mixer broke")
     clock = FakeClock()
-    player = Player(broken, SR * 10, RecordingSink(clock), clock=clock, sleep=clock.sleep)
+    player = Player(Whole(broken, Timeline((), (), SR * 10)), RecordingSink(clock),
+                    clock=clock, sleep=clock.sleep)
     player.start()
     with pytest.raises(ValueError, match="mixer broke"):
         player.wait(5)
@@ -252,8 +263,7 @@ def test_a_stream_that_dies_early_is_an_audio_error():
             return False
     signal, _ = bursts(10)
     clock = FakeClock()
-    player = Player(lambda s, n: signal[s:s + n], len(signal), DeadSink(clock),
-                    clock=clock, sleep=clock.sleep)
+    player = Player(whole(signal), DeadSink(clock), clock=clock, sleep=clock.sleep)
     with pytest.raises(AudioError, match="went away"):
         player.run()
     assert LOST.endswith("instead.")
@@ -279,10 +289,12 @@ def test_no_sound_device_is_one_plain_audio_error_within_seconds(tmp_path):
     script = textwrap.dedent("""
         import numpy as np
         from coach.errors import AudioError
-        from coach.output.speaker import Player, SimpleaudioSink
+        from coach.model import Timeline
+        from coach.output.player import Player, Whole
+        from coach.output.sinks import SimpleaudioSink
         x = np.zeros(22050 * 5, np.int16)
         try:
-            Player(lambda s, n: x[s:s + n], len(x), SimpleaudioSink()).run()
+            Player(Whole(lambda s, n: x[s:s + n], Timeline((), (), len(x))), SimpleaudioSink()).run()
         except AudioError as exc:
             print(exc)
             raise SystemExit(1)
@@ -316,7 +328,7 @@ def windows_of(places: list[tuple[int, int]]) -> list[tuple[int, int]]:
 
 def test_real_50_seconds_keep_a_constant_lag_and_lose_nothing(server):
     signal, places = bursts(50)
-    player = Player(lambda s, n: signal[s:s + n], len(signal), SimpleaudioSink())
+    player = Player(whole(signal), SimpleaudioSink())
     with server.record() as rec:
         started = time.monotonic()
         player.start()
@@ -338,7 +350,7 @@ def test_real_50_seconds_keep_a_constant_lag_and_lose_nothing(server):
 
 def test_real_segments_hand_over_without_loss_or_click(server):
     signal, places = bursts(10, seed=3)
-    player = Player(lambda s, n: signal[s:s + n], len(signal), SimpleaudioSink(), segment=2.0)
+    player = Player(whole(signal), SimpleaudioSink(), segment=2.0)
     with server.record() as rec:
         player.start()
         assert player.wait(20)
@@ -359,7 +371,7 @@ def test_real_segments_hand_over_without_loss_or_click(server):
 def test_real_pause_shows_as_a_gap_then_the_restart_at_the_resume_point(server):
     signal, places = bursts(6, seed=2)
     timeline = timeline_of(places, len(signal))
-    player = Player(lambda s, n: signal[s:s + n], len(signal), SimpleaudioSink(), preroll=0.3)
+    player = Player(whole(signal), SimpleaudioSink(), preroll=0.3)
     with server.record() as rec:
         player.start()
         # Pause in the middle of a burst, so the resume point is its start.
@@ -369,7 +381,7 @@ def test_real_pause_shows_as_a_gap_then_the_restart_at_the_resume_point(server):
         player.pause()
         held = player.position()
         time.sleep(1.0)
-        resume = resume_point(timeline, held)
+        resume = timeline.resume_point(held)
         player.resume(resume)
         assert player.wait(20)
         time.sleep(0.3)
@@ -411,3 +423,45 @@ def test_real_server_plays_without_error(server):
     assert sink.playing()
     sink.stop()
     sink.open()  # probed once: the second call does not start a process
+
+
+# ------------------------------------------------- commands and watching
+
+
+def chaptered(seconds: float = 12.0) -> tuple[np.ndarray, Timeline]:
+    """Bursts with three chapters (at 0, 4 and 8 s) and speech cues at
+    1.0 s and 5.0 s, so NEXT, PREVIOUS and REPEAT have somewhere to go."""
+    signal, places = bursts(seconds)
+    cues = (Cue(SR, SR // 2, CueKind.SPEECH, "one", 0), Cue(5 * SR, SR // 2, CueKind.SPEECH, "two", 1))
+    chapters = (Chapter("First", 0), Chapter("Second", 4 * SR), Chapter("Third", 8 * SR))
+    return signal, Timeline(cues, chapters, len(signal))
+
+
+def test_commands_move_by_chapter_and_step_and_toggle_pause():
+    signal, timeline = chaptered()
+    player, sink, clock = fake_player(signal, timeline, segment=2.0)
+    clock.at(1.0, lambda: player.command(Command.NEXT))        # 1 s -> chapter two at 4 s
+    clock.at(2.0, lambda: player.command("previous"))           # 5 s, 1 s in -> chapter one
+    clock.at(6.0, lambda: player.command(Command.REPEAT))       # 4 s -> step at 1 s
+    clock.at(7.0, lambda: player.command(Command.PLAY_PAUSE))   # pause at 2 s
+    clock.at(8.0, lambda: player.command(Command.PLAY_PAUSE))   # resume at 2 s
+    clock.at(9.0, lambda: player.command(Command.STOP))
+    run_fast(player)
+
+    # Where playing went after each stop of the sound (a seek or a pause).
+    restarts = [next(p.start for p in sink.played if p.time >= stop) for stop in sink.stops[:4]]
+    assert restarts[:3] == [4 * SR, 0, SR]
+    assert restarts[3] == pytest.approx(2 * SR, abs=0.03 * SR)  # resumed where it paused
+    assert player.state == State.STOPPED
+
+
+def test_watchers_hear_of_state_and_chapter_changes():
+    signal, timeline = chaptered()
+    player, _, clock = fake_player(signal, timeline, segment=3.0)
+    seen = []
+    player.watch(lambda status: seen.append((status.state.value, status.chapter, status.title)))
+    clock.at(5.0, player.pause)
+    clock.at(5.5, lambda: player.command(Command.PLAY))
+    run_fast(player)
+    assert seen == [("playing", 0, "First"), ("playing", 1, "Second"), ("paused", 1, "Second"),
+                    ("playing", 1, "Second"), ("playing", 2, "Third"), ("done", 2, "Third")]

@@ -1,6 +1,6 @@
-"""Hands-free controls in a terminal: single keys without Enter, and a
-one-line status for a glance. Without a terminal there are no keys and the
-session simply plays."""
+"""Hands-free controls in a terminal: single keys without Enter, each a
+player Command, and a one-line status for a glance. Without a terminal there
+are no keys and the session simply plays."""
 
 from __future__ import annotations
 
@@ -14,9 +14,13 @@ import threading
 import tty
 
 from coach.model import BeepKind, CueKind, Timeline
+from coach.output.player import Command
 from coach.units import SAMPLE_RATE
 
 HELP = "space pause/resume · n next · p previous · r repeat · q quit"
+KEYS = {" ": Command.PLAY_PAUSE, "n": Command.NEXT, "p": Command.PREVIOUS,
+        "r": Command.REPEAT, "q": Command.STOP, "Q": Command.STOP}
+"""What each key asks of the player."""
 
 
 class Keys:
@@ -74,18 +78,6 @@ def last_said(timeline: Timeline, sample: int, pattern: str, since: int) -> re.M
     return found
 
 
-def step_start(timeline: Timeline, sample: int) -> int:
-    """Start of the current step: the last instruction (not a count, not a
-    beep) at or before ``sample``, so "repeat" says it again."""
-    start = 0
-    for cue in timeline.cues:
-        if cue.start > sample:
-            break
-        if cue.kind == CueKind.SPEECH:
-            start = cue.start
-    return start
-
-
 def status(timeline: Timeline, sample: int, chapter: int, paused: bool) -> str:
     """Exercise, repetition, side, and seconds left (of the hold, if one is
     running, else of the session)."""
@@ -107,3 +99,29 @@ def status(timeline: Timeline, sample: int, chapter: int, paused: bool) -> str:
         left = max(0, timeline.length - sample) // SAMPLE_RATE
         parts.append(f"{left // 60}:{left % 60:02d} left in the session")
     return ("[paused] " if paused else "") + " · ".join(parts)
+
+
+class StatusLine:
+    """One line on stderr, rewritten in place when it is a terminal; plain
+    sentences (``say``) go above it."""
+
+    def __init__(self, quiet: bool, stream=None):
+        self.stream = stream or sys.stderr
+        self.live = not quiet and self.stream.isatty()
+        self.shown = False
+
+    def show(self, line: str) -> None:
+        if self.live:
+            self.stream.write("\r\x1b[2K" + line[:200])
+            self.stream.flush()
+            self.shown = True
+
+    def clear(self) -> None:
+        if self.shown:
+            self.stream.write("\r\x1b[2K")
+            self.stream.flush()
+            self.shown = False
+
+    def say(self, text: str) -> None:
+        self.clear()
+        print(text, file=self.stream, flush=True)

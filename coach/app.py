@@ -1,0 +1,167 @@
+"""The application: what each command does, end to end. The CLI parses the
+command line and calls one function here; this module wires the stages
+
+    routine ──load──▶ Program ──render──▶ Timeline + mixer ──▶ Player ──▶ speaker
+                                                          └──▶ export ──▶ WAV + .vtt
+
+and nothing below it imports it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import threading
+from dataclasses import dataclass, replace
+
+from coach.config import COMMAND_LINE, Settings
+from coach.errors import CoachError, Interrupted
+from coach.model import Block, Pause, Program, Say, Timeline
+from coach.output import resume as saved_state
+from coach.output.controls import HELP, KEYS, Keys, StatusLine, status
+from coach.output.player import Player, State, Whole
+from coach.output.sinks import SimpleaudioSink
+from coach.render.session import engine_for, music_for, render
+from coach.script.load import program_for, resolve
+from coach.script.words import say_number
+from coach.units import to_samples
+
+WAKE_S = 0.3
+"""Silence played before the first cue of a live session, seconds: the file
+opens with a second of it, a waking stream clips only this much (DESIGN.md)."""
+
+
+def fingerprint(program: Program) -> str:
+    return hashlib.sha256(repr(program).encode()).hexdigest()[:16]
+
+
+def resumed(program: Program, chapter: int) -> Program:
+    """The program from ``chapter`` on, opened by a line that says where it
+    picks up."""
+    block = program.blocks[chapter]
+    where = (f"exercise {say_number(program.blocks.index(block))}: {block.name}"
+             if block.is_exercise else block.name)
+    hello = Block("Welcome back", (Say(f"Welcome back. We pick up at {where}."), Pause(1.0)))
+    return replace(program, blocks=(hello, *program.blocks[chapter:]))
+
+
+@dataclass(frozen=True)
+class Choice:
+    """The program `coach play` plays, and where it sits in the full one."""
+
+    program: Program
+    identity: tuple[str, str, str]
+    """(routine as resolved, level, fingerprint): what a saved position is for."""
+    offset: int = 0
+    """Chapters of the full program skipped by --resume."""
+    full_titles: tuple[str, ...] = ()
+
+
+def choose(routine: str | None, settings: Settings, source: dict[str, str], resume: bool,
+           say) -> Choice:
+    """Compile the routine; with ``resume``, start at the saved exercise when
+    the saved position is for this very routine, level and text (``say``
+    gets one sentence about what was decided)."""
+    saved, problem = saved_state.load() if resume else (None, None)
+    if resume and routine is None and saved:
+        routine = saved.routine
+        if source["level"] != COMMAND_LINE:
+            settings, source = replace(settings, level=saved.level), {**source, "level": COMMAND_LINE}
+    routine = routine or settings.level
+    program = program_for(routine, settings, source)
+    path, _ = resolve(routine, None if routine == program.level else program.level)
+    identity = (str(path.resolve()), program.level, fingerprint(program))
+    titles = tuple(b.name for b in program.blocks)
+    if not resume:
+        return Choice(program, identity, 0, titles)
+    if problem:
+        say(f"{problem}; starting from the beginning.")
+    elif saved and (saved.routine, saved.level, saved.fingerprint) == identity \
+            and saved.chapter < len(program.blocks):
+        say(f"Resuming at {program.blocks[saved.chapter].name}.")
+        picked = resumed(program, saved.chapter) if saved.chapter else program
+        return Choice(picked, identity, saved.chapter, titles)
+    else:
+        say("No saved position for this routine and level; starting from the beginning.")
+    return Choice(program, identity, 0, titles)
+
+
+def play(routine: str | None, settings: Settings, source: dict[str, str], *,
+         quiet: bool = False, resume: bool = False) -> None:
+    """`coach play`: compile, render, play through the speaker with keys in
+    a terminal; remember where a stopped session was."""
+    line = StatusLine(quiet)
+    choice = choose(routine, settings, source, resume, line.say)
+    # 1. Probe the speaker while the speech is made: no sound fails fast.
+    sink = SimpleaudioSink()
+    probe_error: list[BaseException] = []
+    probe = threading.Thread(target=_probe, args=(sink, probe_error), daemon=True)
+    probe.start()
+    mixer = render(choice.program, engine_for(settings), music=music_for(settings))
+    probe.join()
+    if probe_error:
+        raise probe_error[0]
+    # 2. Play, with keys in a terminal.
+    player = Player(Whole(mixer.render, mixer.timeline), sink, preroll=settings.preroll)
+    first = mixer.timeline.cues[0].start if mixer.timeline.cues else 0
+    player.start(max(0, first - to_samples(WAKE_S)))
+    stopped_by: CoachError | None = None
+    with Keys() as keys:
+        if keys.active and not quiet:
+            line.say(HELP)
+        try:
+            while not player.wait(0.05):
+                key = keys.get()
+                if key in KEYS:
+                    player.command(KEYS[key])
+                line.show(status_line(player))
+        except CoachError as exc:  # an audio fault: still save the position
+            stopped_by = exc
+        except KeyboardInterrupt:
+            stopped_by = Interrupted()
+        finally:
+            if player.state not in (State.DONE, State.STOPPED):
+                player.stop()
+                try:
+                    player.wait(5)
+                except CoachError as exc:
+                    stopped_by = stopped_by or exc
+            line.clear()
+    finish(choice, player, line, stopped_by)
+
+
+def status_line(player: Player) -> str:
+    now = player.status()
+    text = status(player.source.timeline, now.position, now.chapter, now.state == State.PAUSED)
+    return ("[making the speech…] " if now.waiting else "") + text
+
+
+def _probe(sink: SimpleaudioSink, errors: list) -> None:
+    try:
+        sink.open()
+    except CoachError as exc:
+        errors.append(exc)
+
+
+def finish(choice: Choice, player: Player, line: StatusLine, stopped_by: CoachError | None) -> None:
+    """Remember where a stopped session was; forget a finished one. A fault
+    or a signal is raised again after the position is saved."""
+    if player.state == State.DONE and stopped_by is None:
+        saved_state.forget()
+        return
+    timeline: Timeline = player.source.timeline
+    chapter = timeline.chapter_at(player.position())
+    original = choice.offset + max(0, chapter - (1 if choice.offset else 0))
+    original = min(original, len(choice.full_titles) - 1)
+    title = choice.full_titles[original]
+    routine_id, level, print_ = choice.identity
+    kept = saved_state.save(saved_state.Saved(routine_id, level, print_, original, title))
+    where = (f"`coach play --resume` picks up there." if kept else
+             f"The position could not be saved in {saved_state.state_file()}.")
+    if stopped_by is None:
+        line.say(f"Stopped in {title}. {where}")
+        return
+    # One line: what stopped the session, then where it stopped.
+    said = f"Stopped in {title}. {where}"
+    error = Interrupted(said) if isinstance(stopped_by, Interrupted) else CoachError(f"{stopped_by} {said}")
+    error.exit_code = stopped_by.exit_code
+    raise error from stopped_by

@@ -1,0 +1,140 @@
+"""Where the player's samples go.
+
+    Sink (protocol)    open / play / stop / playing
+     ├── SimpleaudioSink   the speaker: one ALSA stream per ``play``
+     └── RecordingSink     a fake speaker for tests: remembers, plays nothing
+
+Streams started while another plays are mixed: that is how the player hands
+one segment over to the next.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Protocol
+
+import numpy as np
+
+from coach.errors import AudioError
+from coach.output.alsa import quiet_errors
+from coach.output.probe import BUSY, EXPORT_HINT, NO_DEVICE, probe  # noqa: F401  (re-exported)
+from coach.units import SAMPLE_RATE
+
+LOST = f"Playback stopped because the sound device went away; {EXPORT_HINT}."
+STALLED = f"Playback stopped because the sound device stopped playing; {EXPORT_HINT}."
+
+
+class Sink(Protocol):
+    """Where samples go. ``play`` starts a stream at once and returns."""
+
+    def open(self) -> None:
+        """Check that playing is possible; raise AudioError within seconds if not."""
+
+    def play(self, samples: np.ndarray, start: int, lead: int = 0) -> None:
+        """Start playing int16 mono ``samples`` at SAMPLE_RATE now. The first
+        ``lead`` samples are lead-in; ``samples[lead]`` is session sample
+        ``start``."""
+
+    def stop(self) -> None:
+        """Silence every stream this sink started."""
+
+    def playing(self) -> bool:
+        """True while any stream is still sounding."""
+
+
+@dataclass(frozen=True)
+class Played:
+    """One stream a RecordingSink was asked to play."""
+
+    start: int
+    """Session sample of ``samples[lead]``."""
+    lead: int
+    """Lead-in samples at the head of ``samples``."""
+    samples: np.ndarray
+    time: float
+    """Clock time of the ``play`` call, seconds."""
+
+    @property
+    def end(self) -> int:
+        """Session sample just past the stream."""
+        return self.start + len(self.samples) - self.lead
+
+    @property
+    def body(self) -> np.ndarray:
+        """The session samples, without the lead-in."""
+        return self.samples[self.lead:]
+
+
+class RecordingSink:
+    """A fake speaker for tests: remembers what it was asked to play, when by
+    ``clock``, and when it was stopped. Plays nothing."""
+
+    def __init__(self, clock: Callable[[], float] = time.monotonic):
+        self.clock = clock
+        self.played: list[Played] = []
+        self.stops: list[float] = []
+        """Clock times of ``stop`` calls, seconds."""
+        self.opened = 0
+        self._live = 0  # streams before this index were stopped
+
+    def open(self) -> None:
+        self.opened += 1
+
+    def play(self, samples: np.ndarray, start: int, lead: int = 0) -> None:
+        self.played.append(Played(start, lead, np.array(samples, dtype=np.int16), self.clock()))
+
+    def stop(self) -> None:
+        self.stops.append(self.clock())
+        self._live = len(self.played)
+
+    def playing(self) -> bool:
+        now = self.clock()
+        return any(now < p.time + len(p.samples) / SAMPLE_RATE for p in self.played[self._live:])
+
+
+class SimpleaudioSink:
+    """The speaker, through simpleaudio (ALSA, usually routed to PulseAudio or
+    PipeWire). Each ``play`` is one ALSA stream."""
+
+    def __init__(self, probe_timeout: float = 4.0):
+        self.probe_timeout = probe_timeout
+        """Seconds the device may take to open before it counts as busy."""
+        self._streams: list = []
+        self._lock = threading.Lock()
+        self._probed = False
+
+    def open(self) -> None:
+        """Probe the device once (later calls return at once)."""
+        if self._probed:
+            return
+        try:
+            import simpleaudio  # noqa: F401  (fail here, not mid-session)
+        except ImportError as exc:
+            raise AudioError("simpleaudio is missing: pip install simpleaudio-patched") from exc
+        probe(self.probe_timeout)
+        quiet_errors()
+        self._probed = True
+
+    def play(self, samples: np.ndarray, start: int, lead: int = 0) -> None:
+        import simpleaudio
+
+        buffer = np.ascontiguousarray(samples, dtype=np.int16)
+        try:
+            stream = simpleaudio.play_buffer(buffer, 1, 2, SAMPLE_RATE)
+        except Exception as exc:  # simpleaudio raises a bare SimpleaudioError
+            raise AudioError(NO_DEVICE) from exc
+        with self._lock:
+            self._streams = [s for s in self._streams if s.is_playing()] + [stream]
+
+    def stop(self) -> None:
+        with self._lock:
+            streams, self._streams = self._streams, []
+        for stream in streams:
+            stream.stop()
+
+    def playing(self) -> bool:
+        with self._lock:
+            return any(s.is_playing() for s in self._streams)
