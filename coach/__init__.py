@@ -3,7 +3,8 @@
 The pipeline, one folder per stage:
 
     script/  routine text --parse--> Routine --compile(level)--> Program
-    render/  Program + speech clips --layout--> Timeline --mix--> PCM blocks
+    timeline Program + phrase lengths --layout--> Timeline (pure)
+    render/  speech clips, beeps; Timeline --mix--> PCM blocks
     output/  PCM blocks --> WAV file + .vtt sidecar, or the speaker
 """
 

@@ -18,9 +18,9 @@ from coach.config import Settings, config_path, load_settings
 from coach.errors import CoachError, Interrupted, TtsError
 from coach.levels import load_levels
 from coach.model import Program, Timeline
-from coach.render.layout import block_seconds, estimate
 from coach.render.session import engine_for, music_for
 from coach.script.load import builtin_routines, program_for
+from coach.timeline import block_seconds, estimate
 from coach.units import SAMPLE_RATE, clock
 
 app = typer.Typer(

@@ -9,10 +9,10 @@ import pytest
 from coach.errors import RoutineError
 from coach.levels import get_level
 from coach.model import Beep, BeepKind, Hold, Say
-from coach.render.layout import estimate
 from coach.script.compile import compile_text, counts_for
 from coach.script.load import load_program
 from coach.script.parse import parse_routine
+from coach.timeline import estimate
 from coach.units import SAMPLE_RATE
 
 PROSE = Path(__file__).parent / "data" / "prose"

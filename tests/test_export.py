@@ -17,11 +17,11 @@ import pytest
 
 from coach.model import BeepKind
 from coach.output.wav import read_chapters
-from coach.render.layout import layout
 from coach.render.mix import Mixer
 from coach.render.session import phrases
 from coach.render.tts import FakeEngine
 from coach.script.load import load_program
+from coach.timeline import layout
 
 COACH = [sys.executable, "-c", "from coach.cli import main; main()"]
 NUMBERS = {"one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",

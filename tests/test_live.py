@@ -12,8 +12,8 @@ from coach.model import Say
 from coach.output import resume as saved_state
 from coach.output.controls import KEYS, status
 from coach.output.player import Command
-from coach.render.layout import estimate
 from coach.script.load import ROUTINES, load_program
+from coach.timeline import estimate
 from coach.units import SAMPLE_RATE
 
 

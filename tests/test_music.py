@@ -9,12 +9,12 @@ import pytest
 
 from coach.errors import ConfigError
 from coach.model import BeepKind, CueKind
-from coach.render.layout import layout
 from coach.render.mix import Mixer, measure_gains
 from coach.render.music import Pad, Track, make_music
 from coach.render.session import phrases
 from coach.render.tts import FakeEngine
 from coach.script.load import load_program
+from coach.timeline import layout
 from coach.units import SAMPLE_RATE
 
 

@@ -1,1 +1,1 @@
-"""Rendering: speech clips (tts, cache), beeps, layout and mixing."""
+"""Rendering: speech clips (tts, cache), beeps and mixing."""

@@ -17,11 +17,11 @@ from coach.files import write_atomic
 from coach.model import BeepKind, Hold, Program, Say
 from coach.render.beeps import load_beeps
 from coach.render.cache import PhraseCache
-from coach.render.layout import layout
 from coach.render.meter import Meter
 from coach.render.mix import Mixer, measure_gains
 from coach.render.music import Music
 from coach.render.tts import Engine, make_engine
+from coach.timeline import layout
 
 
 def phrases(program: Program) -> list[str]:

@@ -15,10 +15,10 @@ from dataclasses import replace
 from coach.errors import RoutineError
 from coach.levels import Level
 from coach.model import Beep, BeepKind, Block, Count, Hold, HoldSpec, Pause, Program, Routine, Say
-from coach.render.layout import estimate
 from coach.script.parse import parse_routine
 from coach.script.plan import ExercisePlan, HoldPlan, plan_exercise
 from coach.script.words import say_number
+from coach.timeline import estimate
 from coach.units import SAMPLE_RATE
 
 SAFETY = (
