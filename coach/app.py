@@ -96,11 +96,16 @@ def play(routine: str | None, settings: Settings, source: dict[str, str], *,
     probe_error: list[BaseException] = []
     probe = threading.Thread(target=_probe, args=(sink, probe_error), daemon=True)
     probe.start()
-    mixer = render(choice.program, engine_for(settings), music=music_for(settings))
-    probe.join()
-    if probe_error:
-        raise probe_error[0]
-    # 2. Play, with keys in a terminal.
+    try:
+        mixer = render(choice.program, engine_for(settings), music=music_for(settings))
+        probe.join()
+        if probe_error:
+            raise probe_error[0]
+    except BaseException:
+        probe.join()
+        sink.close()  # the device watchdog must not outlive a failed start
+        raise
+    # 2. Play, with keys in a terminal; the player closes the sink.
     player = Player(Whole(mixer.render, mixer.timeline), sink, preroll=settings.preroll)
     first = mixer.timeline.cues[0].start if mixer.timeline.cues else 0
     player.start(max(0, first - to_samples(WAKE_S)))

@@ -1,6 +1,8 @@
 """`coach play` end to end through a real PulseAudio server (null sink,
 monitor recorded), compared with `coach export` of the same session."""
 
+import glob
+import json
 import os
 import re
 import signal
@@ -13,15 +15,17 @@ import numpy as np
 import pytest
 
 from pulse import lag, pulse_server, spread, window_lags
+from coach.output.sinks import LOST, STALLED
 from coach.units import SAMPLE_RATE
 
 COACH = [sys.executable, "-c", "from coach.cli import main; main()"]
 
 
-@pytest.fixture
-def homes(tmp_path):
-    """Private cache, state and config folders, the cache warmed by an export
-    that is also the reference recording."""
+@pytest.fixture(scope="module")
+def warm(tmp_path_factory):
+    """A phrase cache warmed by an export that is also the reference
+    recording: (cache folder, reference samples, [(vtt seconds, text)])."""
+    tmp_path = tmp_path_factory.mktemp("warm")
     env = {"XDG_CACHE_HOME": str(tmp_path / "cache"), "XDG_STATE_HOME": str(tmp_path / "state"),
            "XDG_CONFIG_HOME": str(tmp_path / "config")}
     ref = tmp_path / "ref.wav"
@@ -32,6 +36,15 @@ def homes(tmp_path):
         reference = np.frombuffer(w.readframes(w.getnframes()), np.int16)
     cues = [(int(h) * 3600 + int(m) * 60 + int(s) + int(ms) / 1000, text) for h, m, s, ms, text in
             re.findall(r"(\d\d):(\d\d):(\d\d)\.(\d{3}) --> .*\n(.*)", ref.with_suffix(".vtt").read_text())]
+    return tmp_path / "cache", reference, cues
+
+
+@pytest.fixture
+def homes(warm, tmp_path):
+    """Private state and config folders for one test, the warm cache shared."""
+    cache, reference, cues = warm
+    env = {"XDG_CACHE_HOME": str(cache), "XDG_STATE_HOME": str(tmp_path / "state"),
+           "XDG_CONFIG_HOME": str(tmp_path / "config")}
     return env, reference, cues, tmp_path
 
 
@@ -117,3 +130,78 @@ def test_no_sound_device_is_one_line_within_10_seconds(tmp_path):
     assert result.returncode != 0
     assert result.stderr == ("No sound device or audio server is available, so coach cannot play; "
                              "run `coach export` to save the session as a WAV file instead.\n")
+
+
+# ------------------------------------------------------------ faults in play
+
+
+def left_behind(marker: str) -> list[str]:
+    """Command lines of processes still running with ``marker`` in their
+    environment (every process coach starts inherits the test's XDG folders)."""
+    found = []
+    for environ in glob.glob("/proc/[0-9]*/environ"):
+        try:
+            with open(environ, "rb") as f:
+                if marker.encode() in f.read():
+                    found.append(open(environ.replace("environ", "cmdline"), "rb").read().decode(errors="replace"))
+        except OSError:
+            continue
+    return found
+
+
+def play_then(homes, fault, after: float = 6.0):
+    """Start `coach play beginner`, let ``after`` seconds be heard, do
+    ``fault(server, proc)``; return (exit code, stderr, seconds from the fault
+    to the exit, resume.json path)."""
+    env, _, _, tmp = homes
+    with pulse_server() as server, server.record() as rec:
+        proc = subprocess.Popen([*COACH, "play", "beginner"], env={**server.env, **env},
+                                stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                                stderr=subprocess.PIPE, text=True)
+        rec.wait_for(after, timeout=60)
+        faulted = time.monotonic()
+        fault(server, proc)
+        try:
+            _, err = proc.communicate(timeout=15)
+        finally:
+            proc.kill()
+        took = time.monotonic() - faulted
+        server.thaw()
+    return proc.returncode, err, took, tmp / "state" / "coach" / "resume.json"
+
+
+SAVED = "Stopped in Welcome. `coach play --resume` picks up there."
+
+
+@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGHUP, signal.SIGINT])
+def test_a_signal_saves_the_position_in_one_line_and_leaves_no_process(homes, signum):
+    code, err, took, saved = play_then(homes, lambda server, proc: proc.send_signal(signum))
+    assert code == 128 + signum
+    assert err == SAVED + "\n"
+    assert took < 1.0
+    assert json.loads(saved.read_text())["title"] == "Welcome"
+    time.sleep(0.2)
+    assert left_behind(str(homes[3] / "state")) == []
+
+
+@pytest.mark.parametrize("fault", ["suspend", "freeze"])
+def test_a_device_that_stops_taking_sound_is_noticed_within_5_seconds(homes, fault):
+    def stall(server, proc):
+        if fault == "suspend":
+            subprocess.run(["pactl", "suspend-sink", "coach", "1"], env=server.env, check=True, timeout=10)
+        else:
+            server.freeze()
+    code, err, took, saved = play_then(homes, stall)
+    assert code == 1
+    assert err == STALLED + " " + SAVED + "\n"
+    assert took < 5.0
+    assert saved.exists()
+    assert left_behind(str(homes[3] / "state")) == []
+
+
+def test_a_killed_server_saves_the_position(homes):
+    code, err, took, saved = play_then(homes, lambda server, proc: server.proc.kill())
+    assert code == 1
+    assert err == LOST + " " + SAVED + "\n"
+    assert json.loads(saved.read_text())["chapter"] == 0
+    assert left_behind(str(homes[3] / "state")) == []

@@ -266,7 +266,7 @@ def test_a_stream_that_dies_early_is_an_audio_error():
     player = Player(whole(signal), DeadSink(clock), clock=clock, sleep=clock.sleep)
     with pytest.raises(AudioError, match="went away"):
         player.run()
-    assert LOST.endswith("instead.")
+    assert LOST.endswith("went away.")
 
 
 def test_quiet_cut_lands_in_the_middle_of_the_last_silence():
@@ -423,6 +423,7 @@ def test_real_server_plays_without_error(server):
     assert sink.playing()
     sink.stop()
     sink.open()  # probed once: the second call does not start a process
+    sink.close()
 
 
 # ------------------------------------------------- commands and watching
@@ -465,3 +466,18 @@ def test_watchers_hear_of_state_and_chapter_changes():
     run_fast(player)
     assert seen == [("playing", 0, "First"), ("playing", 1, "Second"), ("paused", 1, "Second"),
                     ("playing", 1, "Second"), ("playing", 2, "Third"), ("done", 2, "Third")]
+
+
+def test_a_sink_that_stops_taking_sound_ends_the_run_with_its_error():
+    class StuckSink(RecordingSink):
+        def check(self) -> None:
+            if self.clock() > 2.0:
+                raise AudioError("stuck")
+    signal, _ = bursts(10)
+    clock = FakeClock()
+    sink = StuckSink(clock)
+    player = Player(whole(signal), sink, clock=clock, sleep=clock.sleep)
+    with pytest.raises(AudioError, match="stuck"):
+        player.run()
+    assert player.state == State.STOPPED
+    assert 2.0 < sink.stops[-1] < 2.1  # the sound was stopped at once

@@ -286,17 +286,22 @@ class Player:
                 self.run(at)
             except BaseException as exc:
                 self._error = exc
+            finally:
+                self._ended.set()
+        self._ended = threading.Event()
         self._thread = threading.Thread(target=target, name="coach-player", daemon=True)
         self._thread.start()
 
     def wait(self, timeout: float | None = None) -> bool:
-        """Wait for a ``start``-ed loop; True once it ended. Raises its error."""
+        """Wait for a ``start``-ed loop; True once it ended. Raises its error.
+        (An Event, not ``Thread.join``: a signal that interrupts ``join``
+        can leave the thread looking finished while it still runs.)"""
         assert self._thread is not None, "start() first"
-        self._thread.join(timeout)
+        ended = self._ended.wait(timeout)
         if self._error is not None:
             error, self._error = self._error, None
             raise error
-        return not self._thread.is_alive()
+        return ended
 
     def run(self, at: int = 0) -> None:
         """Play from session sample ``at`` until the end or ``stop()``."""
@@ -308,6 +313,7 @@ class Player:
                 self._tell()
         finally:
             self._end_run()
+            self.sink.close()
             if self._state != State.DONE:
                 self._state = State.STOPPED
             self._tell()
@@ -346,7 +352,9 @@ class Player:
         if run.anchor_time is None:
             self._send_first(run)
             return
-        # 3. A stream that went silent too early means the device is gone.
+        # 3. A stream that went silent too early means the device is gone;
+        #    the sink also knows when the device stopped taking samples.
+        self.sink.check()
         now = self.clock()
         if now < run.due() - 0.5 and not self.sink.playing():
             raise AudioError(LOST)

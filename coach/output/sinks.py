@@ -21,10 +21,12 @@ import numpy as np
 from coach.errors import AudioError
 from coach.output.alsa import quiet_errors
 from coach.output.probe import BUSY, EXPORT_HINT, NO_DEVICE, probe  # noqa: F401  (re-exported)
+from coach.output.watchdog import STALL_S, Watchdog
 from coach.units import SAMPLE_RATE
 
-LOST = f"Playback stopped because the sound device went away; {EXPORT_HINT}."
-STALLED = f"Playback stopped because the sound device stopped playing; {EXPORT_HINT}."
+LOST = "Playback stopped because the sound device or its audio server went away."
+STALLED = ("Playback stopped because the sound device stopped taking sound (suspended,"
+           " or its audio server is not answering).")
 
 
 class Sink(Protocol):
@@ -43,6 +45,13 @@ class Sink(Protocol):
 
     def playing(self) -> bool:
         """True while any stream is still sounding."""
+
+    def check(self) -> None:
+        """Raise AudioError if the device stopped taking samples (called
+        often while playing; must be quick)."""
+
+    def close(self) -> None:
+        """Stop everything and end any helper process."""
 
 
 @dataclass(frozen=True)
@@ -94,20 +103,31 @@ class RecordingSink:
         now = self.clock()
         return any(now < p.time + len(p.samples) / SAMPLE_RATE for p in self.played[self._live:])
 
+    def check(self) -> None:
+        pass
+
+    def close(self) -> None:
+        self.stop()
+
 
 class SimpleaudioSink:
     """The speaker, through simpleaudio (ALSA, usually routed to PulseAudio or
     PipeWire). Each ``play`` is one ALSA stream."""
 
-    def __init__(self, probe_timeout: float = 4.0):
+    def __init__(self, probe_timeout: float = 4.0, stall: float = STALL_S):
         self.probe_timeout = probe_timeout
         """Seconds the device may take to open before it counts as busy."""
+        self.stall = stall
+        """Seconds without a heartbeat from the watchdog, while playing,
+        after which the device counts as stuck."""
         self._streams: list = []
         self._lock = threading.Lock()
         self._probed = False
+        self._watchdog: Watchdog | None = None
 
     def open(self) -> None:
-        """Probe the device once (later calls return at once)."""
+        """Probe the device once (later calls return at once) and start
+        watching that it takes samples."""
         if self._probed:
             return
         try:
@@ -117,6 +137,23 @@ class SimpleaudioSink:
         probe(self.probe_timeout)
         quiet_errors()
         self._probed = True
+        self._watchdog = Watchdog()
+
+    def check(self) -> None:
+        dog = self._watchdog
+        if dog is None:
+            return
+        if dog.failed:
+            raise AudioError(LOST)
+        if dog.silent_for() > self.stall and self.playing():
+            raise AudioError(STALLED)
+
+    def close(self) -> None:
+        self.stop()
+        self._probed = False
+        if self._watchdog is not None:
+            self._watchdog.close()
+            self._watchdog = None
 
     def play(self, samples: np.ndarray, start: int, lead: int = 0) -> None:
         import simpleaudio
