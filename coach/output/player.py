@@ -211,6 +211,8 @@ class Player:
         self._error: BaseException | None = None
         self._watchers: list[Callable[[Status], None]] = []
         self._shown: tuple | None = None
+        self._pending: int | None = None
+        """A chapter NEXT asked for before the speech for it was made."""
 
     # -- controls (any thread) ------------------------------------------
 
@@ -253,8 +255,9 @@ class Player:
         title = timeline.chapters[chapter].title if timeline.chapters else ""
         with self._cond:
             run = self._run
-            waiting = (self._state == State.PLAYING and run is not None and run.anchor_time is None
-                       and self.clock() - run.waiting_since >= self.first_wait)
+            waiting = self._state == State.PLAYING and (
+                self._pending is not None or run is not None and run.anchor_time is None
+                and self.clock() - run.waiting_since >= self.first_wait)
         return Status(self._state, here, chapter, title, waiting)
 
     def position(self) -> int:
@@ -344,21 +347,32 @@ class Player:
             requests, self._requests = self._requests, []
         for kind, at in requests:
             self._apply(kind, at)
+        # 2. Skipped ahead of the speech made so far: start once it is there.
+        if self._pending is not None and self._state == State.PLAYING:
+            chapters = self.source.timeline.chapters
+            if self._pending < len(chapters):
+                self._begin(chapters[self._pending].start, lead=False)
+            elif self.source.complete:
+                self._pending = None
+                self._begin(self._paused_at, lead=False)
+            else:  # wake as soon as more is laid out (real time, like rendering)
+                self.source.wait_ready(self.source.ready() + 1, self.poll)
+                return
         run = self._run
         if self._state != State.PLAYING or run is None:
             self.sleep(self.poll)
             return
-        # 2. First segment of a run: after the preroll.
+        # 3. First segment of a run: after the preroll.
         if run.anchor_time is None:
             self._send_first(run)
             return
-        # 3. A stream that went silent too early means the device is gone;
+        # 4. A stream that went silent too early means the device is gone;
         #    the sink also knows when the device stopped taking samples.
         self.sink.check()
         now = self.clock()
         if now < run.due() - 0.5 and not self.sink.playing():
             raise AudioError(LOST)
-        # 4. Whole session sent: done once the clock says it has played and
+        # 5. Whole session sent: done once the clock says it has played and
         #    the device has drained its last fraction of a second.
         length = self._length
         if length is not None and run.sent >= length:
@@ -368,7 +382,7 @@ class Player:
             else:
                 self.sleep(min(self.poll, max(left, 0.0) or self.poll))
             return
-        # 5. Hand over to the next segment exactly on time.
+        # 6. Hand over to the next segment exactly on time.
         wait = run.due() - now
         if wait > self.prepare:
             self.sleep(min(self.poll, wait - self.prepare))
@@ -384,7 +398,14 @@ class Player:
             target = self._target(Command(kind))
             if target is None:
                 return
+            if target < 0 and playing:  # the next chapter is not laid out yet
+                self._paused_at = self.position()
+                self._end_run()
+                self._pending = -target - 1
+                return
             kind, at = "seek", target
+        if kind != Command.NEXT.value:
+            self._pending = None
         if kind == Command.STOP.value:
             if playing:
                 self._paused_at = self.position()
@@ -411,13 +432,17 @@ class Player:
             return None
         index = timeline.chapter_at(here)
         if command == Command.NEXT:
-            return chapters[index + 1].start if index + 1 < len(chapters) else None
+            if index + 1 < len(chapters):
+                return chapters[index + 1].start
+            # -1 - chapter: "that chapter, once the speech for it is made".
+            return None if self.source.complete else -1 - (index + 1)
         if command == Command.PREVIOUS:
             back = here - chapters[index].start < BACK_S * SAMPLE_RATE and index > 0
             return chapters[index - 1 if back else index].start
         return timeline.step_start(here)
 
     def _begin(self, at: int | None, lead: bool) -> None:
+        self._pending = None
         at = self._clamp(at)
         ahead = RenderAhead(self.source.render, at, self._limit, self.source.wait_ready,
                             block=self.block, ahead=self.segment + self.block, cond=self._cond)
