@@ -14,6 +14,7 @@ import threading
 from dataclasses import dataclass, replace
 
 from coach.config import COMMAND_LINE, Settings
+from coach.control.mpris import Mpris
 from coach.errors import CoachError, Interrupted
 from coach.model import Block, Pause, Program, Say, Timeline
 from coach.output import resume as saved_state
@@ -110,7 +111,7 @@ def play(routine: str | None, settings: Settings, source: dict[str, str], *,
     first = mixer.timeline.cues[0].start if mixer.timeline.cues else 0
     player.start(max(0, first - to_samples(WAKE_S)))
     stopped_by: CoachError | None = None
-    with Keys() as keys:
+    with Mpris(player, choice.program.title), Keys() as keys:
         if keys.active and not quiet:
             line.say(HELP)
         try:

@@ -7,7 +7,7 @@ cd "$(dirname "$0")/.."
 
 # 1. System packages: the espeak-ng voice, ALSA headers (simpleaudio builds
 #    from source), a PulseAudio server for playback tests, sox for inspection.
-apt_packages=(espeak-ng libespeak-ng1 libasound2-dev pulseaudio pulseaudio-utils libasound2-plugins sox)
+apt_packages=(espeak-ng libespeak-ng1 libasound2-dev pulseaudio pulseaudio-utils libasound2-plugins sox dbus playerctl)
 missing=()
 for pkg in "${apt_packages[@]}"; do
     dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")

@@ -1,0 +1,1 @@
+"""Controllers of a playing session besides the keys: media keys (MPRIS)."""
