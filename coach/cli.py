@@ -143,7 +143,7 @@ def compile_command(
 def export_command(
     routine: Routine,
     level: LevelOpt = None,
-    output: Annotated[Optional[Path], typer.Option("--output", "-o", help="Audio file to write: .wav (a .vtt is written beside it). Default: ROUTINE-LEVEL.wav")] = None,
+    output: Annotated[Optional[Path], typer.Option("--output", "-o", help="Audio file to write: .mp3, .m4b/.m4a, .opus/.ogg, .flac or .wav (a .vtt is written beside it). Default: ROUTINE-LEVEL.wav")] = None,
     voice: VoiceOpt = None,
     rate: RateOpt = None,
     engine: EngineOpt = None,
@@ -151,7 +151,7 @@ def export_command(
     music: MusicOpt = None,
     force: Annotated[bool, typer.Option("--force", help="Replace the output file and its .vtt if they exist.")] = False,
 ) -> None:
-    """Export a session as a WAV file with chapters, plus a .vtt transcript."""
+    """Export a session as MP3, M4B, Opus, FLAC or WAV with chapters and tags, plus a .vtt transcript."""
     from coach.output.export import check_output, export
     from coach.render.session import phrases, render
 
@@ -166,7 +166,7 @@ def export_command(
         task = bar.add_task("Speaking phrases", total=len(phrases(program)))
         mixer = render(program, speech, lambda n: bar.advance(task, n), music_for(settings))
         task = bar.add_task("Writing audio", total=mixer.length)
-        vtt = export(mixer, path, lambda n: bar.advance(task, n), force)
+        vtt = export(mixer, path, lambda n: bar.advance(task, n), force, program.title, program.level)
     seconds = mixer.length / SAMPLE_RATE
     typer.echo(f"Wrote {path} ({clock(seconds)}, {len(mixer.timeline.chapters)} chapters) and {vtt}.", err=True)
 

@@ -6,8 +6,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 # 1. System packages: the espeak-ng voice, ALSA headers (simpleaudio builds
-#    from source), a PulseAudio server for playback tests, sox for inspection.
-apt_packages=(espeak-ng libespeak-ng1 libasound2-dev pulseaudio pulseaudio-utils libasound2-plugins sox dbus playerctl)
+#    from source), a PulseAudio server for playback tests, sox for inspection,
+#    ffmpeg (MP3/M4B/Opus/FLAC export, and ffprobe to read them back).
+apt_packages=(espeak-ng libespeak-ng1 libasound2-dev pulseaudio pulseaudio-utils libasound2-plugins sox dbus playerctl ffmpeg)
 missing=()
 for pkg in "${apt_packages[@]}"; do
     dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")

@@ -114,7 +114,8 @@ def test_an_extension_that_is_not_audio_is_refused(home, tmp_path, name):
     (tmp_path / "foo.vtt").write_text("WEBVTT\n\nmine\n")
     result = coach(env, "export", "beginner", "-o", str(tmp_path / name))
     assert result.returncode == 2
-    assert one_line(result).startswith(f"Cannot write {tmp_path / name}: coach writes audio as .wav")
+    assert one_line(result) == (f"Cannot write {tmp_path / name}: coach writes audio as .mp3, .m4b, .m4a, .opus, .ogg,"
+                                " .flac, .wav; give -o a name ending in one of these.")
     assert names(tmp_path) == ["foo.vtt"] and (tmp_path / "foo.vtt").read_text() == "WEBVTT\n\nmine\n"
 
 

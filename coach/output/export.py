@@ -12,12 +12,14 @@ from pathlib import Path
 
 from coach.errors import ConfigError, OutputError
 from coach.files import TargetError, check_target, staged
+from coach.output.encode import ENCODED, FfmpegWriter, ffmpeg_program
+from coach.output.tags import Tags, session_tags
 from coach.output.vtt import render_vtt
 from coach.output.wav import WavWriter, output_error
 from coach.render.mix import Mixer
 
-FORMATS = {".wav": "WAV"}
-"""The extensions coach writes, and what each is."""
+FORMATS = [".mp3", ".m4b", ".m4a", ".opus", ".ogg", ".flac", ".wav"]
+"""The extensions coach writes."""
 
 
 def sidecar(path: Path) -> Path:
@@ -42,6 +44,16 @@ def check_output(path: Path, force: bool = False) -> None:
             check_target(target, force)
     except TargetError as exc:
         raise OutputError(str(exc)) from None
+    if path.suffix.lower() in ENCODED:
+        ffmpeg_program()
+
+
+def writer(temp: Path, path: Path, tags: Tags):
+    """The writer for ``path``'s format, filling ``temp``."""
+    fmt = ENCODED.get(path.suffix.lower())
+    if fmt is None:
+        return WavWriter(temp, tags.chapters, name=path, tags=tags)
+    return FfmpegWriter(temp, fmt, tags, name=path)
 
 
 def export(
@@ -49,19 +61,22 @@ def export(
     path: Path,
     progress: Callable[[int], None] | None = None,
     force: bool = False,
+    title: str = "coach",
+    level: str = "",
 ) -> Path:
-    """Write the session to ``path`` and its ``.vtt`` sidecar; return the
-    sidecar's path. ``progress`` gets increments of samples written.
-    Existing files are replaced only with ``force``."""
+    """Write the session to ``path`` (the format by its extension) and its
+    ``.vtt`` sidecar; return the sidecar's path. ``progress`` gets
+    increments of samples written. Existing files are replaced only with
+    ``force``. ``title`` and ``level`` (the routine's) label the file."""
     check_output(path, force)
     timeline = mixer.timeline
-    chapters = [(c.title, c.start) for c in timeline.chapters]
+    tags = session_tags(title, level, timeline.chapters, mixer.length)
     vtt = sidecar(path)
     try:
         with staged([path, vtt], replace=force) as (audio_temp, vtt_temp):
-            with WavWriter(audio_temp, chapters, name=path) as wav:
+            with writer(audio_temp, path, tags) as audio:
                 for block in mixer.blocks():
-                    wav.write(block)
+                    audio.write(block)
                     if progress:
                         progress(len(block))
             try:

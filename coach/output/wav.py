@@ -7,6 +7,7 @@ Layout of the file it writes:
       data <samples>
       cue  one cue point per chapter, at its sample
       LIST adtl, one labl (cue id + title) per chapter
+      LIST INFO, title (INAM), artist (IART), album (IPRD), when tags are given
 
 Readers that know only ``fmt``/``data`` (Python's ``wave``, sox) skip the rest.
 The writer fills the file it is given; the exporter gives it a temporary
@@ -25,6 +26,7 @@ from types import TracebackType
 import numpy as np
 
 from coach.errors import OutputError
+from coach.output.tags import Tags, wav_info
 from coach.units import SAMPLE_RATE
 
 HEADER_SIZE = 44
@@ -66,11 +68,13 @@ class WavWriter:
         chapters: Sequence[tuple[str, int]],
         sample_rate: int = SAMPLE_RATE,
         name: Path | str | None = None,
+        tags: Tags | None = None,
     ):
         self.path = Path(path)
         self.name = Path(name or path)
         self.chapters = [(str(title), int(start)) for title, start in chapters]
         self.sample_rate = sample_rate
+        self.tags = tags
         self.samples = 0
         """Samples written so far."""
         self._file = None
@@ -149,7 +153,7 @@ class WavWriter:
 
     def _finish(self) -> None:
         data_bytes = 2 * self.samples  # always even: no pad byte needed
-        chapters = self._chapter_chunks()
+        chapters = self._chapter_chunks() + (wav_info(self.tags) if self.tags else b"")
         self._file.write(chapters)
         self._file.seek(0)
         self._file.write(self._header(data_bytes, len(chapters)))
