@@ -9,6 +9,7 @@ and nothing below it imports it.
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import threading
 from dataclasses import dataclass, replace
@@ -17,6 +18,7 @@ from coach.config import COMMAND_LINE, Settings
 from coach.control.mpris import Mpris
 from coach.errors import CoachError, Interrupted
 from coach.model import Block, Pause, Program, Say, Timeline
+from coach.output import history
 from coach.output import resume as saved_state
 from coach.output.controls import HELP, KEYS, Keys, StatusLine, status
 from coach.output.player import Player, State, Whole
@@ -24,7 +26,7 @@ from coach.output.sinks import SimpleaudioSink
 from coach.render.session import engine_for, music_for, render
 from coach.script.load import program_for, resolve
 from coach.script.words import say_number
-from coach.units import to_samples
+from coach.units import SAMPLE_RATE, to_samples
 
 WAKE_S = 0.3
 """Silence played before the first cue of a live session, seconds: the file
@@ -92,6 +94,7 @@ def play(routine: str | None, settings: Settings, source: dict[str, str], *,
     a terminal; remember where a stopped session was."""
     line = StatusLine(quiet)
     choice = choose(routine, settings, source, resume, line.say)
+    choice = replace(choice, program=with_streak(choice.program))
     # 1. Probe the speaker while the speech is made: no sound fails fast.
     sink = SimpleaudioSink()
     probe_error: list[BaseException] = []
@@ -148,17 +151,36 @@ def _probe(sink: SimpleaudioSink, errors: list) -> None:
         errors.append(exc)
 
 
+def with_streak(program: Program) -> Program:
+    """The program whose closing says how many days in a row the user has
+    done a session, counting this one, from the second day on."""
+    days = history.streak(history.load(), dt.date.today(), counting_today=True)
+    closing = program.blocks[-1]
+    said = [i for i, action in enumerate(closing.actions) if isinstance(action, Say)]
+    if days < 2 or not said:
+        return program
+    at = said[0] + 1
+    actions = (*closing.actions[:at], Say(f"That's {say_number(days)} days in a row."),
+               *closing.actions[at:])
+    return replace(program, blocks=(*program.blocks[:-1], replace(closing, actions=actions)))
+
+
 def finish(choice: Choice, player: Player, line: StatusLine, stopped_by: CoachError | None) -> None:
     """Remember where a stopped session was; forget a finished one. A fault
     or a signal is raised again after the position is saved."""
-    if player.state == State.DONE and stopped_by is None:
-        saved_state.forget()
-        return
+    completed = player.state == State.DONE and stopped_by is None
     timeline: Timeline = player.source.timeline
     chapter = timeline.chapter_at(player.position())
     original = choice.offset + max(0, chapter - (1 if choice.offset else 0))
     original = min(original, len(choice.full_titles) - 1)
     title = choice.full_titles[original]
+    day, time = history.now()
+    history.record(history.Session(day, time, choice.program.title, choice.program.level,
+                                   round(player.position() / SAMPLE_RATE / 60, 1), completed,
+                                   "" if completed else title))
+    if completed:
+        saved_state.forget()
+        return
     routine_id, level, print_ = choice.identity
     kept = saved_state.save(saved_state.Saved(routine_id, level, print_, original, title))
     where = (f"`coach play --resume` picks up there." if kept else

@@ -193,6 +193,19 @@ def play(
     application.play(routine, settings, source, quiet=quiet, resume=resume)
 
 
+@app.command("history")
+def history_command(
+    count: Annotated[int, typer.Option("--count", "-n", min=1, max=1000, help="How many recent sessions to list.")] = 10,
+) -> None:
+    """List the sessions played recently and the streak of days in a row."""
+    import datetime as dt
+
+    from coach.output import history
+
+    for line in history.report(history.load(), dt.date.today(), count):
+        typer.echo(line)
+
+
 @app.command()
 def voices() -> None:
     """List the speech engines that work here and their voices."""

@@ -248,3 +248,6 @@ def test_media_keys_pause_resume_and_skip_a_real_session(reference, bus):
                 proc.send_signal(signal.SIGINT)
                 proc.communicate(timeout=15)
     assert "Traceback" not in err
+    # 5. The stopped session is in the history, where it stopped.
+    listed = subprocess.run([*COACH, "history"], env=env, capture_output=True, text=True, timeout=60)
+    assert f"stopped in {chapters[1][1]}" in listed.stdout.splitlines()[-2]
