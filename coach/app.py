@@ -60,7 +60,7 @@ class Choice:
 
 
 def choose(routine: str | None, settings: Settings, source: dict[str, str], resume: bool,
-           say) -> Choice:
+           say, minutes: float | None = None) -> Choice:
     """Compile the routine; with ``resume``, start at the saved exercise when
     the saved position is for this very routine, level and text (``say``
     gets one sentence about what was decided)."""
@@ -70,7 +70,7 @@ def choose(routine: str | None, settings: Settings, source: dict[str, str], resu
         if source["level"] != COMMAND_LINE:
             settings, source = replace(settings, level=saved.level), {**source, "level": COMMAND_LINE}
     routine = routine or settings.level
-    program = program_for(routine, settings, source)
+    program = program_for(routine, settings, source, minutes=minutes)
     path, _ = resolve(routine, None if routine == program.level else program.level)
     identity = (str(path.resolve()), program.level, fingerprint(program))
     titles = tuple(b.name for b in program.blocks)
@@ -89,11 +89,11 @@ def choose(routine: str | None, settings: Settings, source: dict[str, str], resu
 
 
 def play(routine: str | None, settings: Settings, source: dict[str, str], *,
-         quiet: bool = False, resume: bool = False) -> None:
+         quiet: bool = False, resume: bool = False, minutes: float | None = None) -> None:
     """`coach play`: compile, render, play through the speaker with keys in
     a terminal; remember where a stopped session was."""
     line = StatusLine(quiet)
-    choice = choose(routine, settings, source, resume, line.say)
+    choice = choose(routine, settings, source, resume, line.say, minutes)
     choice = replace(choice, program=with_streak(choice.program))
     # 1. Probe the speaker while the speech is made: no sound fails fast.
     sink = SimpleaudioSink()

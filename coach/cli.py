@@ -39,6 +39,7 @@ VoiceOpt = Annotated[Optional[str], typer.Option(help="Voice name (see 'coach vo
 RateOpt = Annotated[Optional[int], typer.Option(help="Speaking rate, words per minute (default 175).")]
 EngineOpt = Annotated[Optional[str], typer.Option(help="Speech engine: 'espeak' (default), 'piper' (natural voice, optional extra) or 'fake' (tones, for tests).")]
 CountOpt = Annotated[Optional[str], typer.Option("--count-style", help="Count holds 'down' (what is left; default) or 'up'.")]
+MinutesOpt = Annotated[Optional[float], typer.Option("--minutes", help="Fit the session into this many minutes (fewer repetitions, then fewer exercises), or say it cannot.", min=1, max=600)]
 MusicOpt = Annotated[Optional[str], typer.Option("--music", help="Calm music under the voice: 'pad' (generated) or your own WAV file.", show_default=False)]
 
 
@@ -57,15 +58,47 @@ def summary(program: Program, timeline: Timeline) -> dict:
         "exercises": [
             {
                 "name": block.name,
+                "position": block.position,
                 "reps": block.reps,
                 "duration_s": round(secs, 1),
                 "holds": [{"seconds": h.seconds, "side": h.side} for h in block.holds],
                 "warnings": list(block.warnings),
+                "changes": list(block.changes),
             }
             for block, secs in zip(program.blocks, seconds)
             if block.is_exercise
         ],
+        "left_out": list(program.left_out),
+        "script": script(program, timeline),
     }
+
+
+def script(program: Program, timeline: Timeline) -> list[dict]:
+    """Every cue in play order with what it belongs to (DESIGN.md)."""
+    exercise = {}
+    for i, block in enumerate(program.blocks):
+        if block.is_exercise:
+            exercise[i] = len(exercise)
+    kinds = {"speech": "say", "count": "count", "beep": "beep"}
+    return [
+        {
+            "t": round(cue.start / SAMPLE_RATE, 2),
+            "kind": kinds[cue.kind.value],
+            "text": cue.text,
+            "exercise": exercise.get(cue.block),
+            "rep": cue.rep,
+            "side": cue.side,
+            "phase": cue.phase.value if cue.phase else None,
+        }
+        for cue in timeline.cues
+    ]
+
+
+def level_notes(program: Program) -> list[str]:
+    """What the level changed from the text, one line each."""
+    lines = [f"left out: {why}" for why in program.left_out]
+    lines += [f"changed: {b.name}: {change}" for b in program.exercises for change in b.changes]
+    return lines
 
 
 @app.command("list")
@@ -81,13 +114,13 @@ def list_command() -> None:
 
 @app.command()
 def show(routine: Routine, level: LevelOpt = None, voice: VoiceOpt = None, rate: RateOpt = None,
-         engine: EngineOpt = None, count_style: CountOpt = None) -> None:
+         engine: EngineOpt = None, count_style: CountOpt = None, minutes: MinutesOpt = None) -> None:
     """Show a routine as a table: exercises, repetitions, holds, sides, time."""
     from rich.console import Console
     from rich.table import Table
 
     settings, source = settings_for(level=level, voice=voice, rate=rate, engine=engine, count_style=count_style)
-    program = program_for(routine, settings, source)
+    program = program_for(routine, settings, source, minutes=minutes)
     timeline, how = measured_timeline(program, settings)
     data = summary(program, timeline)
     table = Table(title=f"{data['title']} ({data['level']})", title_justify="left")
@@ -103,6 +136,8 @@ def show(routine: Routine, level: LevelOpt = None, voice: VoiceOpt = None, rate:
     for ex in data["exercises"]:
         for warning in ex["warnings"]:
             console.print(f"warning: {ex['name']}: {warning}", style="yellow", highlight=False)
+    for line in level_notes(program):
+        console.print(line, highlight=False)
     for note in timeline.notes:
         console.print(f"note: {note}", highlight=False)
     console.print(how, style="dim", highlight=False)
@@ -126,14 +161,17 @@ def compile_command(
     level: LevelOpt = None,
     count_style: CountOpt = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the JSON summary other tools read.")] = False,
+    minutes: MinutesOpt = None,
 ) -> None:
     """Compile a routine: print what the coach will say, with times, or --json."""
     settings, source = settings_for(level=level, count_style=count_style)
-    program = program_for(routine, settings, source)
+    program = program_for(routine, settings, source, minutes=minutes)
     timeline = estimate(program)
     if as_json:
         typer.echo(json.dumps(summary(program, timeline), ensure_ascii=False))
         return
+    for line in level_notes(program):
+        typer.echo(line, err=True)
     for cue in timeline.cues:
         if cue.kind.value == "speech":
             typer.echo(f"{clock(cue.start / SAMPLE_RATE):>6}  {cue.text}")
@@ -150,6 +188,7 @@ def export_command(
     count_style: CountOpt = None,
     music: MusicOpt = None,
     force: Annotated[bool, typer.Option("--force", help="Replace the output file and its .vtt if they exist.")] = False,
+    minutes: MinutesOpt = None,
 ) -> None:
     """Export a session as MP3, M4B, Opus, FLAC or WAV with chapters and tags, plus a .vtt transcript."""
     from coach.output.export import check_output, export
@@ -157,7 +196,7 @@ def export_command(
 
     settings, source = settings_for(level=level, voice=voice, rate=rate, engine=engine,
                                     count_style=count_style, music=music)
-    program = program_for(routine, settings, source)
+    program = program_for(routine, settings, source, minutes=minutes)
     stem = Path(routine).stem
     path = output or Path(stem if stem == program.level else f"{stem}-{program.level}").with_suffix(".wav")
     check_output(path, force)  # before the speech is made
@@ -183,6 +222,7 @@ def play(
     preroll: Annotated[Optional[float], typer.Option(help="Seconds of soft lead-in before the first cue and after every resume (wakes Bluetooth headphones).")] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No status line.")] = False,
     resume: Annotated[bool, typer.Option("--resume", help="Continue where the last session was stopped, at the start of that exercise.")] = False,
+    minutes: MinutesOpt = None,
 ) -> None:
     """Play a session through the speaker. In a terminal: space pauses and
     resumes, n next exercise, p previous, r repeats the step, q quits."""
@@ -190,7 +230,7 @@ def play(
 
     settings, source = settings_for(level=level, voice=voice, rate=rate, engine=engine,
                                     count_style=count_style, music=music, preroll=preroll)
-    application.play(routine, settings, source, quiet=quiet, resume=resume)
+    application.play(routine, settings, source, quiet=quiet, resume=resume, minutes=minutes)
 
 
 @app.command("history")

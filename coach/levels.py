@@ -26,14 +26,25 @@ class Level:
     transition: float
     count_all_up_to: int
     rep_pace: float
+    min_hold: int = 0
+    """Shortest hold; shorter holds are raised to it, or, repeated, done with the breath."""
+    min_reps: int = 1
+    """Fewest repetitions of an exercise the text repeats (never more than the text's)."""
+    leave_out: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    """Per routine title, which exercises to leave out first to fit the time."""
 
 
 def load_levels() -> dict[str, Level]:
     """Every level, by name, in file order."""
     data = tomllib.loads((Path(__file__).parent / "levels.toml").read_text())
     names = {f.name for f in fields(Level)} - {"name"}
-    return {name: Level(name=name, **{k: v for k, v in table.items() if k in names})
-            for name, table in data.items()}
+    levels = {}
+    for name, table in data.items():
+        values = {k: v for k, v in table.items() if k in names}
+        values["leave_out"] = tuple((title, tuple(exercises))
+                                    for title, exercises in table.get("leave_out", {}).items())
+        levels[name] = Level(name=name, **values)
+    return levels
 
 
 def get_level(name: str) -> Level:

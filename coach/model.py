@@ -67,6 +67,19 @@ class Routine:
 # ------------------------------------------------------------------- compile
 
 
+class Phase(str, Enum):
+    """Where in the session a cue belongs (the JSON script's ``phase``)."""
+
+    INTRO = "intro"
+    SETUP = "setup"
+    MOVE = "move"
+    HOLD = "hold"
+    RELEASE = "release"
+    REST = "rest"
+    TRANSITION = "transition"
+    CLOSING = "closing"
+
+
 class BeepKind(str, Enum):
     """The four sounds in sounds/, one file each (``sounds/<value>.wav``)."""
 
@@ -84,6 +97,12 @@ class Say:
     """What the coach says, written for the ear."""
     pause: float = 0.0
     """Extra silence after the phrase (time to move), seconds."""
+    phase: Phase | None = None
+    """Where in the exercise this is said (for the script and the status line)."""
+    rep: int | None = None
+    """1-based repetition it belongs to, or None."""
+    side: str | None = None
+    """The side being worked, or None."""
 
 
 @dataclass(frozen=True)
@@ -91,6 +110,9 @@ class Beep:
     """Play one of the beeps."""
 
     kind: BeepKind
+    phase: Phase | None = None
+    rep: int | None = None
+    side: str | None = None
 
 
 @dataclass(frozen=True)
@@ -121,6 +143,8 @@ class Hold:
     """"left", "right", "both", another side word of the text, or None."""
     counts: tuple[Count, ...] = ()
     """What is said during the hold, in order of ``at``."""
+    rep: int | None = None
+    """1-based repetition it belongs to, or None."""
 
 
 Action = Say | Beep | Pause | Hold
@@ -151,6 +175,11 @@ class Block:
     """``line N: ...`` notes about text that was not fully understood."""
     is_exercise: bool = False
     """False for the opening and closing."""
+    position: str | None = None
+    """Where the exercise starts: back, stomach, side, hands-knees, kneeling,
+    seated, chair, standing, or None when the text does not say."""
+    changes: tuple[str, ...] = ()
+    """What the level changed from the text's own numbers, in words."""
 
 
 @dataclass(frozen=True)
@@ -160,6 +189,8 @@ class Program:
     title: str
     level: str
     blocks: tuple[Block, ...]
+    left_out: tuple[str, ...] = ()
+    """Exercises the level or time budget left out, each ``name: why``."""
 
     @property
     def exercises(self) -> tuple[Block, ...]:
@@ -188,6 +219,10 @@ class Cue:
     """The phrase, or the BeepKind value for beeps."""
     block: int
     """Index of the block (chapter) it belongs to."""
+    phase: Phase | None = None
+    """The action's phase (a hold's beeps and counts: HOLD)."""
+    rep: int | None = None
+    side: str | None = None
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Mapping
 
-from coach.model import Beep, BeepKind, Chapter, Cue, CueKind, Hold, Pause, Program, Say, Timeline
+from coach.model import Beep, BeepKind, Block, Chapter, Cue, CueKind, Hold, Pause, Phase, Program, Say, Timeline
 from coach.units import SAMPLE_RATE, to_samples
 
 LEAD_IN_S = 1.0
@@ -54,11 +54,11 @@ def layout(
         for action in block.actions:
             if isinstance(action, Say):
                 length = speech_length(action.text)
-                cues.append(Cue(t, length, CueKind.SPEECH, action.text, index))
+                cues.append(Cue(t, length, CueKind.SPEECH, action.text, index, action.phase, action.rep, action.side))
                 t += length + to_samples(GAP_AFTER_SPEECH_S + action.pause)
             elif isinstance(action, Beep):
                 length = beep_length[action.kind]
-                cues.append(Cue(t, length, CueKind.BEEP, action.kind.value, index))
+                cues.append(Cue(t, length, CueKind.BEEP, action.kind.value, index, action.phase, action.rep, action.side))
                 t += length + to_samples(GAP_AFTER_BEEP_S)
             elif isinstance(action, Pause):
                 t += to_samples(action.seconds)
@@ -80,7 +80,8 @@ def place_hold(
     its end beep at ``start + seconds``; return where the next sound may go."""
     end = start + hold.seconds * SAMPLE_RATE
     begin_len = beep_length[BeepKind.HOLD_START]
-    cues.append(Cue(start, begin_len, CueKind.BEEP, BeepKind.HOLD_START.value, block))
+    tags = (Phase.HOLD, hold.rep, hold.side)
+    cues.append(Cue(start, begin_len, CueKind.BEEP, BeepKind.HOLD_START.value, block, *tags))
     free_from = start + begin_len  # nothing may start before this
     clearance = to_samples(COUNT_CLEARANCE_S)
     for i, count in enumerate(hold.counts):
@@ -90,10 +91,10 @@ def place_hold(
         if at < free_from or at + length + clearance > limit:
             notes.append(f"the count {count.text!r} is too long for its second at this rate; it is left out")
             continue
-        cues.append(Cue(at, length, CueKind.COUNT, count.text, block))
+        cues.append(Cue(at, length, CueKind.COUNT, count.text, block, *tags))
         free_from = at + length
     end_len = beep_length[BeepKind.HOLD_END]
-    cues.append(Cue(end, end_len, CueKind.BEEP, BeepKind.HOLD_END.value, block))
+    cues.append(Cue(end, end_len, CueKind.BEEP, BeepKind.HOLD_END.value, block, *tags))
     return end + end_len + to_samples(GAP_AFTER_BEEP_S)
 
 
@@ -106,3 +107,16 @@ def block_seconds(timeline: Timeline) -> list[float]:
     """Length of each chapter, seconds (to the next chapter, or the end)."""
     starts = [c.start for c in timeline.chapters] + [timeline.length]
     return [(b - a) / SAMPLE_RATE for a, b in zip(starts, starts[1:])]
+
+
+def estimate_block(block: Block) -> int:
+    """Estimated samples one block takes on its own; blocks lay out
+    independently, so a session lasts the sum of its blocks plus the lead-in
+    and tail (what a time-budget fit needs without laying out everything)."""
+    alone = layout(Program("", "", (block,)), estimate_speech, ESTIMATED_BEEPS)
+    return alone.length - to_samples(LEAD_IN_S) - to_samples(TAIL_S)
+
+
+def estimate_total(block_samples: list[int]) -> int:
+    """Session length in samples from its blocks' ``estimate_block`` lengths."""
+    return to_samples(LEAD_IN_S) + sum(block_samples) + to_samples(TAIL_S)

@@ -1,9 +1,11 @@
+import os
 from pathlib import Path
 
 import pytest
 
 REPO = Path(__file__).resolve().parent.parent
-SEED = REPO.parent / "shared" / "seed" / "back-stretches.txt"
+SEED = Path(os.environ.get("COACH_SEED") or REPO.parent / "shared" / "seed" / "back-stretches.txt")
+"""The seed article beside the checkout; COACH_SEED names it from a worktree elsewhere."""
 
 
 @pytest.fixture

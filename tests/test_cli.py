@@ -39,11 +39,15 @@ def test_compile_json_contract(seed_path):
     result = run("compile", str(seed_path), "--level", "full", "--json")
     assert result.returncode == 0, result.stderr
     data = json.loads(result.stdout)
-    assert set(data) == {"title", "level", "duration_s", "exercises"}
+    assert set(data) == {"title", "level", "duration_s", "exercises", "left_out", "script"}
     assert data["level"] == "full" and len(data["exercises"]) == 12
     twisting = data["exercises"][1]
-    assert set(twisting) == {"name", "reps", "duration_s", "holds", "warnings"}
+    assert set(twisting) == {"name", "position", "reps", "duration_s", "holds", "warnings", "changes"}
     assert twisting["holds"] == [{"seconds": 15, "side": "left"}, {"seconds": 15, "side": "right"}]
+    assert twisting["position"] == "back"
+    cue = data["script"][0]
+    assert set(cue) == {"t", "kind", "text", "exercise", "rep", "side", "phase"}
+    assert (cue["kind"], cue["exercise"], cue["phase"]) == ("say", None, "intro")
     assert data["duration_s"] > sum(e["duration_s"] for e in data["exercises"])
 
 

@@ -8,7 +8,7 @@ import pytest
 
 from coach.errors import RoutineError
 from coach.levels import get_level
-from coach.model import Beep, BeepKind, Hold, Say
+from coach.model import Beep, Hold, Say
 from coach.script.compile import compile_text, counts_for
 from coach.script.load import load_program
 from coach.script.parse import parse_routine
@@ -25,11 +25,13 @@ SEED_FULL = [
     ("Stomach stretch", 9, [(15, None)]),
     ("Bridge on the shoulders", 9, [(10, None)]),
     ("Cat Pose", 9, [(5, None), (5, None)]),
-    ("Cow Head Pose (Gomukhasana)", 1, [(20, "left")]),
+    # Issue 8: a stretch the text describes for one side only is done on both.
+    ("Cow Head Pose (Gomukhasana)", 1, [(20, "left"), (20, "right")]),
     ("Child's pose", 1, [(30, None)]),
     ("Pose of a happy child", 1, [(20, None)]),
-    ("Pose with the capture of the big toe in the prone position (Supta Padangusthasana)", 1, [(10, "right")]),
-    ("Half Lord of the Fish Pose (Ardha Matsyendrasana)", 1, [(20, "right")]),
+    ("Pose with the capture of the big toe in the prone position (Supta Padangusthasana)", 1,
+     [(10, "right"), (10, "left")]),
+    ("Half Lord of the Fish Pose (Ardha Matsyendrasana)", 1, [(20, "right"), (20, "left")]),
     ("Standing side stretch", 9, [(10, "left"), (10, "right")]),
 ]
 
@@ -48,8 +50,11 @@ def test_seed_article_compiles_as_a_careful_reader_would(seed_path):
 def test_seed_beginner_takes_the_low_end(seed_path):
     program = load_program(str(seed_path), "beginner")
     holds = {b.name: [h.seconds for h in b.holds] for b in program.exercises}
-    assert holds["Turns"] == [20, 20] and holds["Child's pose"] == [20]
-    assert all(b.reps <= 3 for b in program.exercises)
+    assert holds["Child's pose"] == [20] and holds["Pose of a happy child"] == [15]
+    written = {name: reps for name, reps, _ in SEED_FULL}
+    assert all(b.reps == (1 if written[b.name] == 1 else 2) for b in program.exercises)
+    assert all(s >= 10 for ss in holds.values() for s in ss)
+    assert minutes(program) <= 15 and program.left_out  # the seed at two rounds needs more than 15
 
 
 CASES = sorted(PROSE.glob("*.expect.json"))
@@ -92,23 +97,31 @@ def minutes(program):
     return estimate(program).length / SAMPLE_RATE / 60
 
 
-def test_builtin_full_has_twelve_exercises_and_lasts_25_to_50_minutes():
+def test_builtin_full_has_twelve_exercises_and_lasts_25_to_55_minutes():
     program = load_program("full")
     assert len(program.exercises) == 12
-    assert 25 <= minutes(program) <= 50
+    assert 25 <= minutes(program) <= 55
     assert [b.reps for b in program.exercises].count(9) == 7
 
 
-def test_builtin_beginner_fits_fifteen_minutes():
+def test_builtin_beginner_fits_fifteen_minutes_by_leaving_out_whole_exercises():
     program = load_program("beginner")
-    assert len(program.exercises) == 12
     assert minutes(program) <= 15
+    # levels.toml lists what the back routine leaves out first; happy baby,
+    # listed third, fits again once the leg raise is out.
+    assert program.left_out == ("Knee drops with open arms (to fit 15 minutes)",
+                                "Cow face pose (to fit 15 minutes)", "Leg raise and open (to fit 15 minutes)")
+    assert len(program.exercises) == 9
+    full = {b.name: b.reps for b in load_program("full").exercises}
+    for block in program.exercises:
+        assert all(h.seconds >= 10 for h in block.holds), block.name
+        assert block.reps >= min(2, full[block.name]), block.name
 
 
 def test_one_sided_poses_are_done_on_both_sides():
     program = load_program("full")
     sides = {b.name: [h.side for h in b.holds] for b in program.exercises}
-    for pose in ("Cow face pose", "Leg raise with a strap hold", "Seated twist"):
+    for pose in ("Cow face pose", "Leg raise and open", "Seated twist"):
         assert sorted(sides[pose]) == ["left", "right"], pose
 
 
@@ -121,24 +134,25 @@ def test_what_the_coach_says():
     opening, first, *_, closing = program.blocks
     welcome = " ".join(said(opening))
     assert "twelve exercises, about" in welcome and "minutes" in welcome
-    assert "sharp pain, stop" in welcome and "two weeks" in welcome and "bladder or bowel" in welcome
+    assert "sharp" in welcome and "two weeks" in welcome and "bladder or bowel" in welcome
     assert "walk" in " ".join(said(closing))
     lines = said(first)
-    assert lines[0] == "Exercise one of twelve: Knees to chest."
-    assert "Repetition three of nine." in lines
+    assert lines[:2] == ["Take your time to get down onto the floor.", "Exercise one of twelve: Knees to chest."]
+    assert "Repetition three of nine." in lines and "Last one." in lines
     assert lines.count("Hold for fifteen seconds.") == 1  # later repetitions: the tone says it
-    # Setup once; later repetitions get a one-line reminder.
+    # Setup once; every repetition starts from the floor, so the whole
+    # movement is said each time.
     assert lines.count("Lie on your back with your knees bent and your feet flat on the floor.") == 1
     assert lines.count("Draw your knees gently to your chest.") == 9
-    assert lines.count("Hold the backs of your thighs.") == 1
+    assert lines.count("Hold the backs of your thighs.") == 9
 
 
-def test_side_changes_are_announced_with_a_beep():
+def test_every_tone_is_explained_in_the_opening():
     program = load_program("full")
-    twist = program.exercises[1]
-    actions = list(twist.actions)
-    i = next(i for i, a in enumerate(actions) if isinstance(a, Say) and a.text == "Now the right side.")
-    assert actions[i - 1] == Beep(BeepKind.SIDE)
+    kinds = {a.kind for b in program.blocks for a in b.actions if isinstance(a, Beep)}
+    holds = any(isinstance(a, Hold) for b in program.blocks for a in b.actions)
+    assert kinds == set()  # no chime per exercise, no blip per side: only the hold tones
+    assert holds and "A rising tone starts each hold, and a falling tone ends it." in said(program.blocks[0])
 
 
 def test_counts_short_hold_every_second_counting_down():

@@ -83,8 +83,9 @@ def test_loudness_and_peak(beginner):
 def test_one_chapter_per_exercise_and_repeatable(beginner):
     folder, rate, x = beginner
     chapters = read_chapters(folder / "s.wav")
-    assert [t for t, _ in chapters][1:13] == [b.name for b in load_program("beginner").exercises]
-    assert len(chapters) == 14  # welcome, twelve exercises, closing
+    names = [b.name for b in load_program("beginner").exercises]
+    assert [t for t, _ in chapters][1:-1] == names
+    assert len(chapters) == len(names) + 2  # welcome, the exercises, closing
     assert (folder / "s.wav").read_bytes() == (folder / "again.wav").read_bytes()
     assert subprocess.run(["sox", "--i", str(folder / "s.wav")], capture_output=True).returncode == 0
 

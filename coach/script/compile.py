@@ -1,161 +1,392 @@
 """Routine + Level -> Program: what the coach says and does, in order.
 
-Written for someone lying on the floor with eyes closed: the name and purpose
-of each exercise, setup once with time to get into position, then per
-repetition the movement (in full the first time, a short reminder after),
-"hold", a count to follow, a clear release, and "now the other side" where
-sides change. A safety opening with the session's length, a closing that
-suggests a walk. Pure: no I/O, no TTS.
+    Routine --plan_exercise--> ExercisePlan --model_exercise--> Model
+            --dose (level)--> Dose --fit (time budget)--> Blocks --> Program
+
+Written for someone lying on the floor with eyes closed: a transition when
+the position changes, the name, the setup with time to get there, then per
+repetition the movement from where the listener really is, the hold with its
+cues and counts inside, a clear release; the other side gets its own
+mirrored setup. Pure: no I/O, no TTS.
 """
 
 from __future__ import annotations
 
-from dataclasses import replace
+import math
+import re
+from dataclasses import dataclass, replace
 
-from coach.errors import RoutineError
+from coach.errors import ConfigError, RoutineError
 from coach.levels import Level
-from coach.model import Beep, BeepKind, Block, Count, Hold, HoldSpec, Pause, Program, Routine, Say
+from coach.model import Block, Count, Hold, HoldSpec, Phase, Program, Routine, Say
+from coach.script.exercise import Model, Position, is_sided, mirrored_setup, model_exercise
 from coach.script.parse import parse_routine
-from coach.script.plan import ExercisePlan, HoldPlan, plan_exercise
-from coach.script.words import say_number
-from coach.timeline import estimate
-from coach.units import SAMPLE_RATE
+from coach.script.plan import RELEASE, HoldPlan, plan_exercise
+from coach.script.spoken import (clean, clean_name, closing_lines, encouragement, opening_lines,
+                                 transition)
+from coach.script.timing import BREATH_S
+from coach.script.words import say_duration, say_number
+from coach.timeline import estimate_block, estimate_speech, estimate_total
+from coach.units import SAMPLE_RATE, to_seconds
 
-SAFETY = (
-    "Move slowly and gently, and keep breathing the whole time: never hold your breath.",
-    "Stretch only until you feel a mild pull. If you feel sharp pain, stop.",
-    "Take extra care with moves that round your back forward or arch it backward.",
-    "If back pain lasts more than two weeks, makes it hard to walk or move your legs, "
-    "or affects your bladder or bowel, see a doctor soon.",
-    "A rising tone starts each hold. A falling tone ends it.",
-)
-CLOSING = (
-    "That's the whole routine. Well done.",
-    "Lie still for a moment and notice how your back feels.",
-    "When you're ready, roll onto your side and get up slowly.",
-    "If you can, go for a short, easy walk now. It keeps your back moving.",
-)
 BREATHE = "Breathe slowly."
 KEEP_BREATHING = "Keep breathing."
 HALFWAY = "Halfway."
 DEFAULT_RELEASE = "And release."
+AFTER_MOVE_RELEASE = "Now bring it back, and relax."
 FIT_MARGIN = 0.95
 """Fit a time budget with room to spare: speech estimates are rough."""
+FLOW_HOLD_MAX = 5
+"""Holds this short, repeated, are a movement with the breath at a level
+whose shortest hold is longer."""
+REMINDER = re.compile(r"^(?:keep|your|make sure|don'?t|do not|try|remember|breathe|inhale|exhale)\b", re.I)
+"""Sentences that remind rather than move: said the first time only."""
+OUT_BREATH = re.compile(r"\b(?:round|ceiling|tuck|curl|flatten|press|tighten|squeeze|lift|raise|exhale)\w*", re.I)
 
 
-def counts_for(seconds: int, level: Level, style: str = "down") -> tuple[Count, ...]:
+# ------------------------------------------------------------------ counts
+
+
+def counts_for(seconds: int, level: Level, style: str = "down", cues: tuple[str, ...] = (),
+               breaths: bool = False) -> tuple[Count, ...]:
     """What is said during a hold. Short holds: every second (counting down
     what is left, or up). Long holds: a breathing reminder, "halfway", and
-    the last five seconds."""
-    if seconds <= level.count_all_up_to:
-        ks = range(1, seconds)
-        return tuple(Count(k, say_number(seconds - k if style == "down" else k)) for k in ks)
-    said = {3: BREATHE, seconds // 2: HALFWAY}
-    if seconds >= 40:
-        said[round(seconds * 0.75)] = KEEP_BREATHING
-    for left in range(5, 0, -1):
-        said[seconds - left] = say_number(left)
-    return tuple(Count(k, text) for k, text in sorted(said.items()))
+    the last five seconds. Holds measured in breaths follow the breath.
+    ``cues`` ("you may rock gently") come first, with room to be said."""
+    if breaths:
+        said = {}
+        for start in range(0, seconds - 2, BREATH_S):
+            last = start + BREATH_S >= seconds - 2
+            said[start + 1] = "Last breath in." if last and start else "Breathe in."
+            if start + 3 < seconds:
+                said[start + 3] = "And out."
+    elif seconds <= level.count_all_up_to:
+        said = {k: say_number(seconds - k if style == "down" else k) for k in range(1, seconds)}
+    else:
+        said = {3: BREATHE, seconds // 2: HALFWAY}
+        if seconds >= 40:
+            said[round(seconds * 0.75)] = KEEP_BREATHING
+        for left in range(5, 0, -1):
+            said[seconds - left] = say_number(left)
+    at = 1
+    for cue in cues:
+        # Room for the cue at a slow voice, then a second of quiet.
+        needs = math.ceil(1.4 * to_seconds(estimate_speech(cue))) + 1
+        for k in range(at, at + needs):
+            said.pop(k, None)
+        said[at] = cue
+        at += needs
+    return tuple(Count(k, text) for k, text in sorted(said.items()) if 0 < k < seconds)
 
 
-def minutes_phrase(seconds: float) -> str:
-    minutes = max(1, round(seconds / 60))
-    return "about one minute" if minutes == 1 else f"about {say_number(minutes)} minutes"
+def cue_room(seconds: int, cues: tuple[str, ...]) -> bool:
+    """Do the cues fit inside a hold this long, with time left to count?"""
+    needed = sum(math.ceil(1.4 * to_seconds(estimate_speech(c))) + 1 for c in cues)
+    return needed + 3 <= seconds
+
+
+# ------------------------------------------------------------------- doses
+
+
+@dataclass(frozen=True)
+class Dose:
+    """How much of an exercise a level does."""
+
+    reps: int
+    seconds: tuple[int, ...]
+    """Length of each hold of one repetition."""
+    flow: bool
+    """Done as a movement with the breath, not as holds."""
+    text_reps: int
+    floor: int
+    """Fewest repetitions a time fit may leave (the level's minimum, or the text's)."""
 
 
 def hold_seconds(hold: HoldPlan, level: Level) -> int:
     return hold.seconds.pick(level.range_end) if hold.seconds else level.default_hold
 
 
-def side_change(previous: str | None, side: str | None) -> str | None:
-    """What to say when the side changes between two holds, if it does."""
-    if not side or not previous or side == previous:
-        return None
-    if side in ("left", "right"):
-        return f"Now the {side} side."
-    return "Now the other side."
+def dose_for(model: Model, level: Level) -> Dose:
+    text_reps = model.plan.reps.pick(level.range_end)
+    reps = max(min(text_reps, level.max_reps), min(text_reps, level.min_reps))
+    written = [hold_seconds(h, level) for h in model.holds]
+    flow = bool(written) and text_reps > 1 and max(written) <= FLOW_HOLD_MAX < level.min_hold
+    flow = flow or (not model.holds and len(model.movement) in (1, 2) and text_reps > 1)
+    seconds = tuple(max(s, level.min_hold) for s in written)
+    return Dose(reps, seconds, flow, text_reps, min(text_reps, max(1, level.min_reps)))
 
 
-def exercise_block(plan: ExercisePlan, number: int, total: int, level: Level, reps_cap: int,
-                   style: str) -> Block:
+def changes_for(model: Model, dose: Dose, level: Level) -> tuple[str, ...]:
+    """What the level changed from the text's own numbers, for `show`."""
+    found = []
+    if dose.reps < dose.text_reps and model.plan.reps.high > 1:
+        found.append(f"{dose.reps} repetitions instead of the {dose.text_reps} written")
+    written = [hold_seconds(h, level) for h in model.holds]
+    if dose.flow and model.holds:
+        found.append(f"holds of {max(written)} s done as a movement with the breath")
+    elif any(s != w for s, w in zip(dose.seconds, written)):
+        found.append(f"holds of {min(written)} s made {level.min_hold} s (the level's shortest hold)")
+    if model.auto_mirrored:
+        found.append("the text names one side only; the other side is added")
+    return tuple(found)
+
+
+# ------------------------------------------------------------------ blocks
+
+
+def say(text: str, phase: Phase, pause: float = 0.0, rep: int | None = None, side: str | None = None) -> Say:
+    return Say(clean(text), pause, phase, rep, side)
+
+
+def side_word(side: str | None) -> str:
+    return f"the {side} side" if side in ("left", "right") else "the other side"
+
+
+def brief(text: str) -> str:
+    """A move as the second half of "Breathe out, …"."""
+    text = re.sub(r"^(?:now|then|and|slowly|gently)\b,?\s*", "", text.strip(), flags=re.I).rstrip(".!")
+    return text[0].lower() + text[1:] if text[:2] != "I " else text
+
+
+def moves_for(hold: HoldPlan, first_time: bool) -> list[str]:
+    """The sentences that take the listener into a hold from where they are:
+    in full the first time (the other side too: the body came back to the
+    start), later only what moves, not the reminders."""
+    acts = list(hold.actions)
+    if not acts:
+        return []
+    last = acts[-1]
+    if not first_time:
+        acts = [a for a in acts[:-1] if not REMINDER.match(a)] + [last]
+    return acts
+
+
+def sequence(model: Model, reps: int) -> list[tuple[int, int]]:
+    """(repetition, hold index) in play order: every repetition of one side
+    before the other when changing sides means a new setup."""
+    n = len(model.holds)
+    if model.one_side_first and n % 2 == 0:
+        half = n // 2
+        return ([(r, i) for r in range(1, reps + 1) for i in range(half)]
+                + [(r, i) for r in range(1, reps + 1) for i in range(half, n)])
+    return [(r, i) for r in range(1, reps + 1) for i in range(n)]
+
+
+def exercise_block(model: Model, dose: Dose, number: int, total: int, before: Position | None,
+                   level: Level, style: str, changes: tuple[str, ...] = ()) -> Block:
     """Everything said and done for one exercise."""
-    reps = min(plan.reps.pick(level.range_end), reps_cap)
-    holds = [(h, hold_seconds(h, level)) for h in plan.holds]
-    actions: list = [Beep(BeepKind.NEXT), Say(f"Exercise {say_number(number)} of {say_number(total)}: {plan.name}.")]
-    if plan.purpose:
-        actions.append(Say(plan.purpose))
+    acts: list = []
+    reps = dose.reps
+    move_to = transition(before, model.position) if model.position else None
+    if move_to:
+        acts.append(say(move_to[0], Phase.TRANSITION, move_to[1]))
+    acts.append(say(f"Exercise {say_number(number)} of {say_number(total)}: {clean_name(model.plan.name)}.",
+                    Phase.INTRO))
+    if model.purpose:
+        acts.append(say(model.purpose, Phase.INTRO))
+    sides = [h.side for h in model.holds]
+    both = len(set(sides)) > 1 and any(sides)
     if reps > 1:
-        actions.append(Say(f"We'll do this {say_number(reps)} times."))
-    for i, text in enumerate(plan.setup):
-        actions.append(Say(text, pause=level.settle if i == len(plan.setup) - 1 else 0))
-
-    for rep in range(1, reps + 1):
-        if reps > 1:
-            actions.append(Say(f"Repetition {say_number(rep)} of {say_number(reps)}."))
-        previous_side = None
-        for hold, seconds in holds:
-            change = side_change(previous_side, hold.side)
-            if change:
-                actions += [Beep(BeepKind.SIDE), Say(change)]
-            previous_side = hold.side
-            moves = hold.actions if rep == 1 else hold.actions[-1:]
-            for i, text in enumerate(moves):
-                actions.append(Say(text, pause=level.move if i == len(moves) - 1 else 0))
-            if rep == 1:  # later, the rising tone alone says "hold"
-                actions.append(Say(f"Hold for {say_number(seconds)} seconds."))
-            actions.append(Hold(seconds, hold.side, counts_for(seconds, level, style)))
-            actions.append(Say(hold.release or DEFAULT_RELEASE, pause=level.rest))
-        moves = plan.movement if rep == 1 else plan.movement[-1:]
-        if moves and not holds:
-            # A movement with no hold: say it, then count the repetition.
-            actions += [Say(t) for t in moves]
-            actions.append(Pause(level.rep_pace))
-        elif moves:
-            actions += [Say(t, pause=level.move) for t in moves]
-    actions += [Say("Rest.", pause=level.transition)]
+        each = " on each side" if both and model.one_side_first else ""
+        times = "twice" if reps == 2 else f"{say_number(reps)} times"
+        acts.append(say(f"We'll do this {times}{each}.", Phase.INTRO))
+    for i, text in enumerate(model.setup):
+        acts.append(say(text, Phase.SETUP, level.settle if i == len(model.setup) - 1 else 0,
+                        side=sides[0] if is_sided(text) else None))
+    if dose.flow:
+        acts += flow_actions(model, dose, level)
+    else:
+        acts += hold_actions(model, dose, level, style, number)
+    acts.append(say("Rest.", Phase.REST, level.transition))
     return Block(
-        name=plan.name,
-        actions=tuple(actions),
+        name=model.plan.name,
+        actions=tuple(a for a in acts if not isinstance(a, Say) or a.text),
         reps=reps,
-        holds=tuple(HoldSpec(s, h.side) for h, s in holds),
-        warnings=plan.warnings,
+        holds=() if dose.flow else tuple(HoldSpec(s, h.side) for h, s in zip(model.holds, dose.seconds)),
+        warnings=model.plan.warnings,
         is_exercise=True,
+        position=model.position.value if model.position else None,
+        changes=changes,
     )
 
 
-def opening(title: str, level: Level, count: int, seconds: float) -> Block:
-    actions = [
-        Say(f"Welcome. This is {title}, at the {level.name} level: "
-            f"{say_number(count)} exercises, {minutes_phrase(seconds)}."),
-        *[Say(text) for text in SAFETY],
-        Say("Let's begin.", pause=1.0),
-    ]
+def hold_actions(model: Model, dose: Dose, level: Level, style: str, number: int) -> list:
+    acts: list = []
+    reps = dose.reps
+    done: set[int] = set()
+    previous: tuple[int, str | None] | None = None  # (rep, side) of the hold before
+    praise = number
+    order = sequence(model, reps)
+    for k, (rep, i) in enumerate(order):
+        hold, seconds = model.holds[i], dose.seconds[i]
+        side = hold.side
+        new_rep = previous is None or rep != previous[0] or (model.one_side_first and side != previous[1])
+        if new_rep and reps > 1:
+            acts.append(say("Last one." if rep == reps else f"Repetition {say_number(rep)} of {say_number(reps)}.",
+                            Phase.MOVE, rep=rep, side=side))
+        if previous is not None and side and side != previous[1] \
+                and (previous[0] == rep or model.one_side_first):
+            acts.append(say(f"Now {side_word(side)}.", Phase.SETUP, rep=rep, side=side))
+            if model.one_side_first and rep == 1:
+                setup = mirrored_setup(model)
+                if model.position == Position.SIDE:
+                    setup = ("Roll over slowly to face the other way.", *setup)
+                for j, text in enumerate(setup):
+                    acts.append(say(text, Phase.SETUP, level.settle if j == len(setup) - 1 else 0, rep, side))
+        moves = moves_for(hold, i not in done)
+        if moves and acts and isinstance(acts[-1], Say) and acts[-1].text.startswith("Now "):
+            moves[0] = re.sub(r"^now,?\s+", "", moves[0], flags=re.I)  # not "Now … Now …"
+        for j, text in enumerate(moves):
+            acts.append(say(text, Phase.MOVE, level.move if j == len(moves) - 1 else 0, rep, side))
+        cues = hold.cues if cue_room(seconds, hold.cues) else ()
+        if hold.cues and not cues and i not in done:
+            acts += [say(c, Phase.MOVE, rep=rep, side=side) for c in hold.cues]
+        if i not in done:
+            acts.append(say(f"Hold for {say_duration(seconds)}.", Phase.HOLD, rep=rep, side=side))
+        spoken_cues = tuple(clean(c) for c in cues)
+        acts.append(Hold(seconds, side, counts_for(seconds, level, style, spoken_cues, hold.breaths), rep))
+        if hold.release:
+            acts.append(say(hold.release, Phase.RELEASE, level.rest, rep, side))
+        if hold.after:
+            for j, text in enumerate(hold.after):
+                acts.append(say(text, Phase.MOVE, level.move + 3, rep, side))
+            if not RELEASE.search(hold.after[-1]):
+                acts.append(say(AFTER_MOVE_RELEASE, Phase.RELEASE, level.rest, rep, side))
+        elif not hold.release:
+            acts.append(say(DEFAULT_RELEASE, Phase.RELEASE, level.rest, rep, side))
+        done.add(i)
+        end_of_rep = k + 1 == len(order) or order[k + 1][0] != rep
+        if end_of_rep and reps > 2 and rep < reps and rep % 2 == 0:
+            acts.append(say(encouragement(praise), Phase.REST, rep=rep, side=side))
+            praise += 1
+        previous = (rep, side)
+    return acts
+
+
+def flow_actions(model: Model, dose: Dose, level: Level) -> list:
+    """A repeated movement paced with the breath: "breathe out, round your
+    back … breathe in, let your belly sink"."""
+    if model.holds:
+        moves = [h.actions[-1] for h in model.holds if h.actions]
+        back = model.holds[-1].release
+    else:
+        moves, back = list(model.movement), None
+    if not moves:
+        return []
+    if len(moves) == 1:
+        moves.append(back or "And relax")
+    outs = [bool(OUT_BREATH.search(m)) for m in moves[:2]]
+    if outs[0] == outs[1]:
+        outs = [False, True]
+    breath = lambda n: "Breathe out" if outs[n] else "Breathe in"  # noqa: E731
+    pace = max(BREATH_S / 2, level.rep_pace / 2)
+    acts = [say("We'll move with the breath, slowly.", Phase.MOVE)]
+    for n, text in enumerate(moves[:2]):
+        acts.append(say(text, Phase.MOVE, level.move))
+    for rep in range(1, dose.reps + 1):
+        if dose.reps > 1:
+            acts.append(say("Last one." if rep == dose.reps else f"Repetition {say_number(rep)} of "
+                            f"{say_number(dose.reps)}.", Phase.MOVE, rep=rep))
+        for n, text in enumerate(moves[:2]):
+            acts.append(say(f"{breath(n)}, {brief(text)}.", Phase.MOVE, pace, rep))
+    return acts
+
+
+# ----------------------------------------------------------------- program
+
+
+def opening(routine: Routine, level: Level, models: list[Model], seconds: float, holds: bool) -> Block:
+    steps = [s.text for e in routine.exercises for s in e.steps]
+    lines = opening_lines(routine.title, level.name, len(models), seconds, routine.notes,
+                          [m.plan.name for m in models], steps, holds)
+    actions = [Say(text, 0, Phase.INTRO) for text in lines] + [Say("Let's begin.", 1.0, Phase.INTRO)]
     return Block("Welcome", tuple(actions))
 
 
-def closing() -> Block:
-    return Block("Well done", (Beep(BeepKind.NEXT), *[Say(text) for text in CLOSING]))
+def closing(routine: Routine, models: list[Model]) -> Block:
+    final = models[-1].position if models else None
+    lines = closing_lines(final, routine.title, [m.plan.name for m in models], routine.notes)
+    return Block("Well done", tuple(Say(text, 0, Phase.CLOSING) for text in lines))
+
+
+def minutes_words(minutes: float) -> str:
+    return "1 minute" if minutes == 1 else f"{minutes:g} minutes"
+
+
+def leave_out_order(routine: Routine, level: Level, models: list[Model], keep: list[int],
+                    lengths: list[int]) -> int:
+    """Which kept exercise to leave out next: the routine's own list for
+    this level, else the longest."""
+    listed = dict(level.leave_out).get(routine.title, ())
+    for name in listed:
+        for i in keep:
+            if models[i].plan.name == name:
+                return i
+    return max(keep, key=lambda i: lengths[i])
 
 
 def compile_program(routine: Routine, level: Level, style: str = "down") -> Program:
-    """Compile a parsed routine at a level. Repetitions are capped by the
-    level; if the level has a time budget, the exercise with the most
-    repetitions loses one until the session fits (never below one)."""
-    plans = [plan_exercise(e) for e in routine.exercises]
-    caps = [level.max_reps] * len(plans)
-    while True:
-        blocks = [exercise_block(p, i, len(plans), level, cap, style)
-                  for i, (p, cap) in enumerate(zip(plans, caps), 1)]
-        program = Program(routine.title, level.name,
-                          (opening(routine.title, level, len(plans), 0), *blocks, closing()))
-        seconds = estimate(program).length / SAMPLE_RATE
-        reps = [b.reps for b in blocks]
-        if not level.max_minutes or seconds <= FIT_MARGIN * level.max_minutes * 60 or max(reps) == 1:
-            break
-        most = reps.index(max(reps))
-        caps[most] = reps[most] - 1
-    first = opening(routine.title, level, len(plans), seconds)
-    return replace(program, blocks=(first, *program.blocks[1:]))
+    """Compile a parsed routine at a level. With a time budget: repetitions
+    come down to the level's floor, then whole exercises are left out (the
+    routine's list first, else the longest) until it fits."""
+    models = [model_exercise(plan_exercise(e)) for e in routine.exercises]
+    doses = [dose_for(m, level) for m in models]
+    keep = list(range(len(models)))
+    left_out: list[str] = []
+
+    def block(i: int, slot: int) -> Block:
+        before = models[keep[slot - 1]].position if slot else None
+        return exercise_block(models[i], doses[i], slot + 1, len(keep), before, level, style)
+
+    if level.max_minutes:
+        budget = FIT_MARGIN * level.max_minutes * 60 * SAMPLE_RATE
+        ends = [estimate_block(opening(routine, level, models, 0, True)),
+                estimate_block(closing(routine, models))]
+        lengths = {i: estimate_block(block(i, slot)) for slot, i in enumerate(keep)}
+        while estimate_total([*ends, *(lengths[i] for i in keep)]) > budget:
+            over = [i for i in keep if doses[i].reps > doses[i].floor]
+            if over:
+                i = max(over, key=lambda j: (doses[j].reps, lengths[j]))
+                doses[i] = replace(doses[i], reps=doses[i].reps - 1)
+                lengths[i] = estimate_block(block(i, keep.index(i)))
+                continue
+            if len(keep) == 1:
+                need = to_seconds(estimate_total([*ends, lengths[keep[0]]])) / 60
+                raise ConfigError(f"this routine cannot fit in {minutes_words(level.max_minutes)} at the "
+                                  f"{level.name} level; its shortest session takes about "
+                                  f"{minutes_words(math.ceil(need))}")
+            i = leave_out_order(routine, level, models, keep, lengths)
+            slot = keep.index(i)
+            keep.remove(i)
+            left_out.append(f"{models[i].plan.name} (to fit {minutes_words(level.max_minutes)})")
+            if slot < len(keep):  # its follower now comes from another position
+                lengths[keep[slot]] = estimate_block(block(keep[slot], slot))
+        # Greedy leaving-out can overshoot: take back what fits, shortest first.
+        for name in list(left_out):
+            i = next(j for j, m in enumerate(models) if name.startswith(f"{m.plan.name} (") and j not in keep)
+            trial = sorted([*keep, i])
+            saved = dict(lengths)
+            keep[:] = trial
+            slot = keep.index(i)
+            for s in (slot, slot + 1):
+                if s < len(keep):
+                    lengths[keep[s]] = estimate_block(block(keep[s], s))
+            if estimate_total([*ends, *(lengths[j] for j in keep)]) <= budget:
+                left_out.remove(name)
+            else:
+                keep[:] = [j for j in keep if j != i]
+                lengths = saved
+    kept = [models[i] for i in keep]
+    blocks = [exercise_block(models[i], doses[i], slot + 1, len(keep),
+                             models[keep[slot - 1]].position if slot else None, level, style,
+                             changes_for(models[i], doses[i], level))
+              for slot, i in enumerate(keep)]
+    holds = any(isinstance(a, Hold) for b in blocks for a in b.actions)
+    end = closing(routine, kept)
+    first = opening(routine, level, kept, 0, holds)
+    seconds = to_seconds(estimate_total([estimate_block(b) for b in (first, *blocks, end)]))
+    first = opening(routine, level, kept, seconds, holds)
+    return Program(routine.title, level.name, (first, *blocks, end), tuple(left_out))
 
 
 def compile_text(text: str, level: Level, name: str = "routine", file: str = "<routine>",

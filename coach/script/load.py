@@ -3,6 +3,7 @@ name, a level name, or a path), read the file safely, compile it."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -68,16 +69,22 @@ def read_text(path: Path, shown: str) -> str:
         raise RoutineError("this is not UTF-8 text; save the routine as UTF-8", line, shown) from None
 
 
-def load_program(routine: str, level: str | None = None, style: str = "down") -> Program:
-    """ROUTINE and --level as typed on the command line -> a Program."""
+def load_program(routine: str, level: str | None = None, style: str = "down",
+                 minutes: float | None = None) -> Program:
+    """ROUTINE and --level as typed on the command line -> a Program;
+    ``minutes`` (--minutes) replaces the level's time budget."""
     path, level_name = resolve(routine, level)
     shown = routine if path.parent != ROUTINES else f"{path.stem}.md"
     text = read_text(path, shown)
     title = path.stem.replace("-", " ").replace("_", " ")
-    return compile_text(text, get_level(level_name), name=title, file=shown, style=style)
+    chosen = get_level(level_name)
+    if minutes:
+        chosen = replace(chosen, max_minutes=minutes)
+    return compile_text(text, chosen, name=title, file=shown, style=style)
 
 
-def program_for(routine: str, settings: "Settings", source: dict[str, str]) -> Program:
+def program_for(routine: str, settings: "Settings", source: dict[str, str],
+                minutes: float | None = None) -> Program:
     """Compile ROUTINE at the level the user asked for. 'beginner' and
     'full' name their level themselves; a level from the config file does
     not argue with them, one typed on the command line does."""
@@ -86,4 +93,4 @@ def program_for(routine: str, settings: "Settings", source: dict[str, str]) -> P
     level: str | None = settings.level
     if routine in load_levels() and source["level"] != COMMAND_LINE:
         level = None
-    return load_program(routine, level, settings.count_style)
+    return load_program(routine, level, settings.count_style, minutes)

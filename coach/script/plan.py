@@ -37,6 +37,13 @@ class HoldPlan:
     release: str | None
     """How to come out of it, when the text says."""
     line: int
+    cues: tuple[str, ...] = ()
+    """What to do or feel during the hold ("you may rock gently"): said inside it."""
+    after: tuple[str, ...] = ()
+    """A movement after the hold that belongs to its side ("now lower your
+    right leg out to the side"), done before the next hold or side."""
+    breaths: bool = False
+    """The text measured the hold in breaths: count it with the breath."""
 
 
 @dataclass(frozen=True)
@@ -62,10 +69,14 @@ def mirror_text(text: str) -> str:
     swap = {"left": "right", "right": "left"}
 
     def flip(m: re.Match) -> str:
-        word = swap[m.group(0).lower()]
-        return word.capitalize() if m.group(0)[0].isupper() else word
+        word = m.group(0)
+        if word.lower().endswith("side") and " " in word:
+            new = "the other side" if word.lower() == "one side" else "one side"
+        else:
+            new = swap[word.lower()]
+        return new[0].upper() + new[1:] if word[0].isupper() else new
 
-    return re.sub(r"\b(?:left|right)\b", flip, text, flags=re.IGNORECASE)
+    return re.sub(r"\b(?:left|right|one side|the other side)\b", flip, text, flags=re.IGNORECASE)
 
 
 def mirror_holds(holds: list[HoldPlan], named: str | None = None) -> list[HoldPlan]:
@@ -79,6 +90,8 @@ def mirror_holds(holds: list[HoldPlan], named: str | None = None) -> list[HoldPl
             side=MIRROR.get(h.side, "other"),
             actions=tuple(mirror_text(a) for a in h.actions),
             release=mirror_text(h.release) if h.release else None,
+            cues=tuple(mirror_text(c) for c in h.cues),
+            after=tuple(mirror_text(a) for a in h.after),
         )
         for h in sided
     ]
@@ -109,6 +122,18 @@ def is_description(text: str) -> bool:
         return False
     return not re.search(r"\byour?\b", text, re.I) or bool(
         re.match(r"(?:if you|this|these|it|that|the)\b", text, re.I))
+
+
+CUE = re.compile(
+    r"^(?:you (?:can|may|might) (?:also )?(?:rock|sway|stay|breathe|close)|(?:keep )?breath(?:e|ing) (?:slowly|deeply|calmly)"
+    r"|keep breathing|rock (?:gently|slightly)|relax into)",
+    re.IGNORECASE,
+)
+
+
+def is_cue(text: str) -> bool:
+    """Something to do during the hold just started, not a new movement."""
+    return bool(CUE.search(text))
 
 
 def first_word(text: str) -> str:
@@ -162,18 +187,26 @@ def plan_exercise(exercise: Exercise) -> ExercisePlan:
             # counts for the first hold: "hug your right knee" then "across").
             lead_in = [*setup, *pending] if not holds else pending
             side = side_rule(" ".join(lead_in)) or side_rule(text[:start])
-            release = tidy(strip_reps(after)) or None
+            rest = tidy(strip_reps(after)) or None
+            release = rest if rest and RELEASE.search(rest) else None
+            cues = (rest,) if rest and not release else ()
             seconds = holds[-1].seconds if timing.same_hold and holds else timing.hold
-            holds.append(HoldPlan(seconds, side, tuple(pending), release, line))
+            breaths = bool(re.search(r"breath", text[start:end], re.IGNORECASE))
+            holds.append(HoldPlan(seconds, side, tuple(pending), release, line, cues, (), breaths))
             pending = []
         elif not (timing.reps or timing.other_side or timing.rest):
             if timing.unclear:
                 warn(line, f"could not understand the timing in {text!r}; it is left out")
                 if len(text.split()) <= 3:
                     continue
-            if RELEASE.search(text) and holds and holds[-1].release is None and not pending:
+            if holds and holds[-1].release is None and not pending and is_cue(text):
+                # "You may rock gently from side to side": said during the hold.
+                holds[-1] = replace(holds[-1], cues=(*holds[-1].cues, text))
+            elif RELEASE.search(text) and holds and holds[-1].release is None and not pending:
                 # "Return to center and lean to the left": a release, then a move.
                 parts = re.split(r",?\s+(?:then|and)\s+", text, maxsplit=1)
+                if len(parts) == 2 and not is_instruction(parts[1]):
+                    parts = [text]  # "onto your hands and knees" is one place
                 release, move = (parts[0], parts[1]) if len(parts) == 2 else (text, "")
                 holds[-1] = replace(holds[-1], release=tidy(release) or text)
                 if side_rule(move) and tidy(move):
@@ -191,11 +224,18 @@ def plan_exercise(exercise: Exercise) -> ExercisePlan:
             reps = timing.reps
         per_side = per_side or timing.per_side
         if timing.other_side and len(holds) > group_start:
+            if pending:  # a second movement of this side, after its hold
+                holds[-1] = replace(holds[-1], after=(*holds[-1].after, *pending))
+                pending = []
             holds[group_start:] = mirror_holds(holds[group_start:], side_rule(" ".join(seen)))
             group_start = len(holds)
         elif timing.other_side and not holds:
             per_side = True  # "switch legs" in a movement with no hold
 
+    if holds and pending:
+        # Sentences after the last hold: a movement that follows it.
+        holds[-1] = replace(holds[-1], after=(*holds[-1].after, *pending))
+        pending = []
     if per_side and len(holds) == 1:
         holds = mirror_holds(holds, side_rule(" ".join(seen)))
     return ExercisePlan(

@@ -86,3 +86,17 @@ NOT_EXERCISE_TITLES = re.compile(
     r"faq|questions|when to see|references|sources|disclaimer|overview|what you need)\b",
     re.IGNORECASE,
 )
+
+
+def say_duration(seconds: int) -> str:
+    """A length as people say it: 45 -> "forty-five seconds", 60 -> "one
+    minute", 90 -> "a minute and a half", 180 -> "three minutes"."""
+    minutes, rest = divmod(int(seconds), 60)
+    if minutes == 0:
+        return "one second" if rest == 1 else f"{say_number(rest)} seconds"
+    whole = "one minute" if minutes == 1 else f"{say_number(minutes)} minutes"
+    if rest == 0:
+        return whole
+    if rest == 30:
+        return "a minute and a half" if minutes == 1 else f"{say_number(minutes)} and a half minutes"
+    return f"{whole} and {say_duration(rest)}"

@@ -1,0 +1,208 @@
+"""The exercise model: where an exercise starts (its position), what each of
+its sentences is for (its phase), and which sentences belong to a side and
+how they read for the other side (mirroring).
+
+    ExercisePlan (plan.py) --model_exercise--> Model
+
+Pure: no I/O. Everything here is about the body, not about wording; the
+spoken script (spoken.py) and the compiler turn a Model into speech.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, replace
+from enum import Enum
+
+from coach.script.plan import ExercisePlan, HoldPlan, mirror_holds, mirror_text
+from coach.script.words import MIRROR
+
+
+class Position(str, Enum):
+    """Where the body is at the start of an exercise."""
+
+    BACK = "back"
+    STOMACH = "stomach"
+    SIDE = "side"
+    HANDS_KNEES = "hands-knees"
+    KNEELING = "kneeling"
+    SEATED = "seated"
+    CHAIR = "chair"
+    STANDING = "standing"
+
+
+FLOOR = frozenset({Position.BACK, Position.STOMACH, Position.SIDE, Position.HANDS_KNEES,
+                   Position.KNEELING, Position.SEATED})
+"""Positions on the floor: getting up from them to stand takes the most care."""
+LYING = frozenset({Position.BACK, Position.STOMACH, Position.SIDE})
+
+# First match wins, in this order: "sit on a chair" is CHAIR before SEATED,
+# "lie on your side" is SIDE before BACK.
+POSITION_RULES: tuple[tuple[Position, re.Pattern], ...] = tuple(
+    (position, re.compile(pattern, re.IGNORECASE)) for position, pattern in (
+        (Position.CHAIR, r"\b(?:chair|stool)\b"),
+        (Position.SIDE, r"\b(?:lie|lying|lay)\b[^.]*?\bon (?:your|the|one) (?:(?:left|right) )?side\b"
+                        r"|\bside[- ]lying\b"),
+        (Position.STOMACH, r"\b(?:lie|lying|lay)\b[^.]*?\b(?:on your (?:stomach|front|belly|tummy)|face ?down)\b"
+                           r"|\bprone\b(?! position\))"),
+        (Position.BACK, r"\b(?:lie|lying|lay)\b[^.]*?\b(?:on your back|face ?up|flat)\b|\bsupine\b"
+                        r"|^(?:lie|lying) down\b"),
+        (Position.HANDS_KNEES, r"\ball fours\b|\bhands and knees\b|\btable ?top\b|\bquadruped\b"),
+        (Position.KNEELING, r"\bkneel(?:ing)?\b"),
+        (Position.SEATED, r"^(?:\w+ )?(?:sit|sitting|be seated)\b|\bseated\b|\bsit (?:on the floor|tall|up)\b"),
+        (Position.STANDING, r"^(?:\w+ )?(?:stand|standing)\b|\bstand (?:up|tall|straight)\b"),
+    )
+)
+
+TITLE_POSITIONS: tuple[tuple[Position, re.Pattern], ...] = tuple(
+    (position, re.compile(pattern, re.IGNORECASE)) for position, pattern in (
+        (Position.CHAIR, r"\bchair\b"),
+        (Position.STANDING, r"\bstanding\b"),
+        (Position.SEATED, r"\bseated\b|\bsitting\b"),
+        (Position.SIDE, r"\bside[- ]lying\b"),
+        (Position.HANDS_KNEES, r"\bcat\b|\bcow\b(?! face| head)|\bbird[- ]dog\b"),
+        (Position.BACK, r"\bsupine\b|\blying\b|\bbridge\b|\bknees? to chest\b"),
+    )
+)
+
+
+def position_of(sentences: list[str], name: str = "") -> Position | None:
+    """The starting position named first by the sentences (in order), else
+    the one the exercise's name implies, else None."""
+    for text in sentences:
+        for position, rule in POSITION_RULES:
+            if rule.search(text):
+                return position
+    for position, rule in TITLE_POSITIONS:
+        if rule.search(name):
+            return position
+    return None
+
+
+SIDE_WORDS = re.compile(r"\b(?:left|right)\b|\b(?:one|the other|other) side\b", re.IGNORECASE)
+
+
+def is_sided(text: str) -> bool:
+    """Does the sentence name a side ("your right leg", "to one side")?"""
+    return bool(SIDE_WORDS.search(text))
+
+
+# Phases of a sentence that is not timing: notes are never spoken.
+NOTE = re.compile(
+    r"^(?:it'?s|it is) (?:ok(?:ay)?|fine|normal|alright)\b|^don'?t worry\b|\bsimply must\b"
+    r"|\b(?:photo|image|picture|illustration|video)\b.*\b(?:by|credit|courtesy|source)\b"
+    r"|^(?:photo|image|credit|source)s?\b|\bas you (?:get|become) (?:stronger|more flexible)\b"
+    r"|\bprogress(?:ion)? to\b|^(?:tip|note|variation|modification)s?\s*:|\bclick\b|\bsee (?:also|below|above)\b"
+    r"|\bexercises? at home\b|\bwill be very effective\b|\bvery effective\b|\bis ideal for\b|\bunusual name\b",
+    re.IGNORECASE,
+)
+HOLD_CUE = re.compile(
+    r"^(?:you (?:can|may|might|should)|(?:or )?(?:even )?longer\b|breath|keep breathing|feel|notice|relax into"
+    r"|rock|sway|stay relaxed|let (?:your|gravity)|don'?t (?:bounce|force|hold your breath)|never bounce)",
+    re.IGNORECASE,
+)
+MARKETING = re.compile(
+    r"\b(?:effective|ideal|must|simply|amazing|best|great|perfect|yoga|asana|common|popular|favou?rite|"
+    r"unusual|sanskrit|known as|research)\b",
+    re.IGNORECASE,
+)
+
+
+def is_note(text: str) -> bool:
+    """An aside that is not an instruction to the listener."""
+    return bool(NOTE.search(text))
+
+
+def is_hold_cue(text: str) -> bool:
+    """Something to do or feel during a hold, not a move into it."""
+    return bool(HOLD_CUE.search(text.strip()))
+
+
+def spoken_purpose(text: str | None) -> str | None:
+    """The text's "what it is for" sentence when it is short and plain; an
+    article's sales talk ("exercises at home simply must include it") is not
+    said."""
+    if not text or MARKETING.search(text) or is_note(text) or len(text.split()) > 18:
+        return None
+    return text
+
+
+@dataclass(frozen=True)
+class Model:
+    """One exercise as the compiler reasons about it."""
+
+    plan: ExercisePlan
+    position: Position | None
+    setup: tuple[str, ...]
+    """Sentences that get the listener into the starting position."""
+    sided_setup: bool
+    """The setup names a side: the other side needs its own, mirrored setup."""
+    purpose: str | None
+    """What it is for, when that is worth saying."""
+    holds: tuple[HoldPlan, ...]
+    """The holds of one repetition, notes removed, cues in place."""
+    movement: tuple[str, ...]
+    """Sentences of a movement with no hold."""
+    one_side_first: bool
+    """Do every repetition on one side before the other (changing sides means
+    a new setup: rolling over, re-crossing the legs)."""
+    auto_mirrored: bool
+    """The text named one side only; the other side is added."""
+
+
+def as_cue(text: str) -> str:
+    """A hold cue as said inside the hold."""
+    if re.match(r"^(?:or )?(?:even )?longer\b", text, re.IGNORECASE):
+        return "If it feels good, you can stay a little longer."
+    return text
+
+
+def spoken(sentences: tuple[str, ...]) -> tuple[str, ...]:
+    return tuple(s for s in sentences if not is_note(s))
+
+
+def names_position(text: str) -> bool:
+    return any(rule.search(text) for _, rule in POSITION_RULES)
+
+
+def model_exercise(plan: ExercisePlan) -> Model:
+    """Position, phases and sides of one planned exercise."""
+    setup = spoken(plan.setup)
+    # Setup is getting into the starting position; "Come up onto your
+    # elbows" after "Lie on your stomach" is already the movement, and each
+    # repetition starts without it.
+    last = max((i for i, s in enumerate(setup) if names_position(s)), default=len(setup) - 1)
+    setup, moving = setup[: last + 1], setup[last + 1:]
+    holds = []
+    for hold in plan.holds:
+        actions = [a for a in spoken(hold.actions)]
+        cues = [as_cue(c) for c in hold.cues if not is_note(c)]
+        # Cue-like sentences at the very end of the move ("breathe slowly")
+        # belong inside the hold.
+        while len(actions) > 1 and is_hold_cue(actions[-1]) and not is_sided(actions[-1]):
+            cues.insert(0, actions.pop())
+        holds.append(replace(hold, actions=tuple(actions), cues=tuple(cues), after=spoken(hold.after)))
+    if moving and holds:
+        holds[0] = replace(holds[0], actions=(*moving, *holds[0].actions))
+    position = position_of([*setup, *(a for h in holds for a in h.actions), *plan.movement], plan.name)
+    sides = {h.side for h in holds}
+    named = sides & {"left", "right"}
+    auto = False
+    if holds and len(named) == 1 and sides <= {"left", "right", None} and None not in sides:
+        # "Lift your right leg" with no word of the other side: a one-sided
+        # stretch is done on both sides.
+        holds = mirror_holds(holds)
+        auto = True
+    elif moving and len(holds) == 2 and holds[1].side == MIRROR.get(holds[0].side or ""):
+        holds[1] = replace(holds[1], actions=(*(mirror_text(m) for m in moving), *holds[1].actions))
+    sided_setup = any(is_sided(s) for s in setup)
+    changes_setup = sided_setup or position == Position.SIDE
+    one_side_first = changes_setup and len({h.side for h in holds}) > 1
+    return Model(plan, position, setup, sided_setup, spoken_purpose(plan.purpose), tuple(holds),
+                 spoken(plan.movement), one_side_first, auto)
+
+
+def mirrored_setup(model: Model) -> tuple[str, ...]:
+    """What to say to set up the other side: only the setup sentences that
+    name a side, mirrored."""
+    return tuple(mirror_text(s) for s in model.setup if is_sided(s))
