@@ -22,8 +22,8 @@ from coach.model import Block, Count, Hold, HoldSpec, Phase, Program, Routine, S
 from coach.script.exercise import Model, Position, is_sided, mirrored_setup, model_exercise
 from coach.script.parse import parse_routine
 from coach.script.plan import RELEASE, HoldPlan, plan_exercise
-from coach.script.spoken import (clean, clean_name, closing_lines, encouragement, opening_lines,
-                                 transition)
+from coach.script.spoken import (ENCOURAGEMENT, clean, clean_name, closing_lines, encouragement,
+                                 opening_lines, transition)
 from coach.script.timing import BREATH_S
 from coach.script.words import say_duration, say_number
 from coach.timeline import estimate_block, estimate_speech, estimate_total
@@ -39,7 +39,8 @@ FIT_MARGIN = 0.95
 FLOW_HOLD_MAX = 5
 """Holds this short, repeated, are a movement with the breath at a level
 whose shortest hold is longer."""
-REMINDER = re.compile(r"^(?:keep|your|make sure|don'?t|do not|try|remember|breathe|inhale|exhale)\b", re.I)
+REMINDER = re.compile(r"^(?:keep|your|make sure|don'?t|do not|try|remember|breathe|inhale|exhale|"
+                      r"rest your head)\b", re.I)
 """Sentences that remind rather than move: said the first time only."""
 OUT_BREATH = re.compile(r"\b(?:round|ceiling|tuck|curl|flatten|press|tighten|squeeze|lift|raise|exhale)\w*", re.I)
 
@@ -110,7 +111,8 @@ def dose_for(model: Model, level: Level) -> Dose:
     text_reps = model.plan.reps.pick(level.range_end)
     reps = max(min(text_reps, level.max_reps), min(text_reps, level.min_reps))
     written = [hold_seconds(h, level) for h in model.holds]
-    flow = bool(written) and text_reps > 1 and max(written) <= FLOW_HOLD_MAX < level.min_hold
+    sided = any(h.side for h in model.holds)
+    flow = bool(written) and not sided and text_reps > 1 and max(written) <= FLOW_HOLD_MAX < level.min_hold
     flow = flow or (not model.holds and len(model.movement) in (1, 2) and text_reps > 1)
     seconds = tuple(max(s, level.min_hold) for s in written)
     return Dose(reps, seconds, flow, text_reps, min(text_reps, max(1, level.min_reps)))
@@ -197,7 +199,8 @@ def exercise_block(model: Model, dose: Dose, number: int, total: int, before: Po
         acts += flow_actions(model, dose, level)
     else:
         acts += hold_actions(model, dose, level, style, number)
-    acts.append(say("Rest.", Phase.REST, level.transition))
+    if number < total:  # after the last one, the closing says it
+        acts.append(say("Rest.", Phase.REST, level.transition))
     return Block(
         name=model.plan.name,
         actions=tuple(a for a in acts if not isinstance(a, Say) or a.text),
@@ -215,34 +218,44 @@ def hold_actions(model: Model, dose: Dose, level: Level, style: str, number: int
     reps = dose.reps
     done: set[int] = set()
     previous: tuple[int, str | None] | None = None  # (rep, side) of the hold before
-    praise = number
     order = sequence(model, reps)
     for k, (rep, i) in enumerate(order):
         hold, seconds = model.holds[i], dose.seconds[i]
         side = hold.side
         new_rep = previous is None or rep != previous[0] or (model.one_side_first and side != previous[1])
-        if new_rep and reps > 1:
-            acts.append(say("Last one." if rep == reps else f"Repetition {say_number(rep)} of {say_number(reps)}.",
-                            Phase.MOVE, rep=rep, side=side))
+        switch: list = []
         if previous is not None and side and side != previous[1] \
                 and (previous[0] == rep or model.one_side_first):
-            acts.append(say(f"Now {side_word(side)}.", Phase.SETUP, rep=rep, side=side))
+            both_named = re.search(r"\bleft\b", " ".join(hold.actions), re.I) and \
+                re.search(r"\bright\b", " ".join(hold.actions), re.I)
+            switch.append(say(f"Now {'the other side' if both_named else side_word(side)}.", Phase.SETUP,
+                              rep=rep, side=side))
             if model.one_side_first and rep == 1:
                 setup = mirrored_setup(model)
                 if model.position == Position.SIDE:
                     setup = ("Roll over slowly to face the other way.", *setup)
                 for j, text in enumerate(setup):
-                    acts.append(say(text, Phase.SETUP, level.settle if j == len(setup) - 1 else 0, rep, side))
+                    switch.append(say(text, Phase.SETUP, level.settle if j == len(setup) - 1 else 0, rep, side))
+        if new_rep and reps > 1:
+            progress = say("Last one." if rep == reps else f"Repetition {say_number(rep)} of {say_number(reps)}.",
+                           Phase.MOVE, rep=rep, side=side)
+            # A new side is set up before its first repetition is counted.
+            switch = [*switch, progress] if model.one_side_first else [progress, *switch]
+        acts += switch
         moves = moves_for(hold, i not in done)
         if moves and acts and isinstance(acts[-1], Say) and acts[-1].text.startswith("Now "):
-            moves[0] = re.sub(r"^now,?\s+", "", moves[0], flags=re.I)  # not "Now … Now …"
+            moves[0] = re.sub(r"^(?:now|then),?\s+", "", moves[0], flags=re.I)  # not "Now … Now …"
         for j, text in enumerate(moves):
             acts.append(say(text, Phase.MOVE, level.move if j == len(moves) - 1 else 0, rep, side))
         cues = hold.cues if cue_room(seconds, hold.cues) else ()
         if hold.cues and not cues and i not in done:
             acts += [say(c, Phase.MOVE, rep=rep, side=side) for c in hold.cues]
         if i not in done:
-            acts.append(say(f"Hold for {say_duration(seconds)}.", Phase.HOLD, rep=rep, side=side))
+            length = say_duration(seconds)
+            if hold.breaths and seconds % BREATH_S == 0:
+                n = seconds // BREATH_S
+                length = "one breath" if n == 1 else f"{say_number(n)} breaths"
+            acts.append(say(f"Hold for {length}.", Phase.HOLD, rep=rep, side=side))
         spoken_cues = tuple(clean(c) for c in cues)
         acts.append(Hold(seconds, side, counts_for(seconds, level, style, spoken_cues, hold.breaths), rep))
         if hold.release:
@@ -257,8 +270,7 @@ def hold_actions(model: Model, dose: Dose, level: Level, style: str, number: int
         done.add(i)
         end_of_rep = k + 1 == len(order) or order[k + 1][0] != rep
         if end_of_rep and reps > 2 and rep < reps and rep % 2 == 0:
-            acts.append(say(encouragement(praise), Phase.REST, rep=rep, side=side))
-            praise += 1
+            acts.append(say(encouragement(rep), Phase.REST, rep=rep, side=side))
         previous = (rep, side)
     return acts
 
@@ -282,7 +294,7 @@ def flow_actions(model: Model, dose: Dose, level: Level) -> list:
     pace = max(BREATH_S / 2, level.rep_pace / 2)
     acts = [say("We'll move with the breath, slowly.", Phase.MOVE)]
     for n, text in enumerate(moves[:2]):
-        acts.append(say(text, Phase.MOVE, level.move))
+        acts.append(say(brief(text)[:1].upper() + brief(text)[1:], Phase.MOVE, level.move))
     for rep in range(1, dose.reps + 1):
         if dose.reps > 1:
             acts.append(say("Last one." if rep == dose.reps else f"Repetition {say_number(rep)} of "
@@ -293,6 +305,44 @@ def flow_actions(model: Model, dose: Dose, level: Level) -> list:
 
 
 # ----------------------------------------------------------------- program
+
+
+def vary_praise(blocks: list[Block]) -> list[Block]:
+    """Words of praise in turn over the whole session, so the same one
+    never comes twice in a row."""
+    turn = 0
+    varied = []
+    for block in blocks:
+        actions = []
+        for action in block.actions:
+            if isinstance(action, Say) and action.phase == Phase.REST and action.text in ENCOURAGEMENT:
+                action = replace(action, text=encouragement(turn))
+                turn += 1
+            actions.append(action)
+        varied.append(replace(block, actions=tuple(actions)))
+    return varied
+
+
+FLOOR_WORDS = re.compile(r"\b(?:floor|mat|ground|legs? (?:straight|out)|cross-legged|soles)\b", re.I)
+
+
+def settle_positions(models: list[Model], routine: Routine) -> list[Model]:
+    """Positions the text leaves open: "sit tall" in a chair routine is the
+    chair; an exercise that names none is done where the listener already is."""
+    chair_routine = any(re.search(r"\bchair\b", n.text, re.I) for n in routine.notes)
+    settled: list[Model] = []
+    before: Position | None = None
+    for model in models:
+        position = model.position
+        said = " ".join([*model.setup, *(a for h in model.holds for a in h.actions), *model.movement])
+        if position == Position.SEATED and not FLOOR_WORDS.search(said) \
+                and (before == Position.CHAIR or chair_routine and before is None):
+            position = Position.CHAIR
+        if position is None:
+            position = before
+        settled.append(replace(model, position=position))
+        before = position
+    return settled
 
 
 def opening(routine: Routine, level: Level, models: list[Model], seconds: float, holds: bool) -> Block:
@@ -329,7 +379,7 @@ def compile_program(routine: Routine, level: Level, style: str = "down") -> Prog
     """Compile a parsed routine at a level. With a time budget: repetitions
     come down to the level's floor, then whole exercises are left out (the
     routine's list first, else the longest) until it fits."""
-    models = [model_exercise(plan_exercise(e)) for e in routine.exercises]
+    models = settle_positions([model_exercise(plan_exercise(e)) for e in routine.exercises], routine)
     doses = [dose_for(m, level) for m in models]
     keep = list(range(len(models)))
     left_out: list[str] = []
@@ -381,6 +431,7 @@ def compile_program(routine: Routine, level: Level, style: str = "down") -> Prog
                              models[keep[slot - 1]].position if slot else None, level, style,
                              changes_for(models[i], doses[i], level))
               for slot, i in enumerate(keep)]
+    blocks = vary_praise(blocks)
     holds = any(isinstance(a, Hold) for b in blocks for a in b.actions)
     end = closing(routine, kept)
     first = opening(routine, level, kept, 0, holds)

@@ -40,7 +40,7 @@ LYING = frozenset({Position.BACK, Position.STOMACH, Position.SIDE})
 # "lie on your side" is SIDE before BACK.
 POSITION_RULES: tuple[tuple[Position, re.Pattern], ...] = tuple(
     (position, re.compile(pattern, re.IGNORECASE)) for position, pattern in (
-        (Position.CHAIR, r"\b(?:chair|stool)\b"),
+        (Position.CHAIR, r"\b(?:sit|sitting|seated|be seated)\b[^.]*\b(?:chair|stool)\b|\bin (?:a|the|your) chair\b"),
         (Position.SIDE, r"\b(?:lie|lying|lay)\b[^.]*?\bon (?:your|the|one) (?:(?:left|right) )?side\b"
                         r"|\bside[- ]lying\b"),
         (Position.STOMACH, r"\b(?:lie|lying|lay)\b[^.]*?\b(?:on your (?:stomach|front|belly|tummy)|face ?down)\b"
@@ -93,6 +93,7 @@ NOTE = re.compile(
     r"|\b(?:photo|image|picture|illustration|video)\b.*\b(?:by|credit|courtesy|source)\b"
     r"|^(?:photo|image|credit|source)s?\b|\bas you (?:get|become) (?:stronger|more flexible)\b"
     r"|\bprogress(?:ion)? to\b|^(?:tip|note|variation|modification)s?\s*:|\bclick\b|\bsee (?:also|below|above)\b"
+    r"|^you'?ll (?:want|need)\b|^you will need\b"
     r"|\bexercises? at home\b|\bwill be very effective\b|\bvery effective\b|\bis ideal for\b|\bunusual name\b",
     re.IGNORECASE,
 )
@@ -195,11 +196,35 @@ def model_exercise(plan: ExercisePlan) -> Model:
         auto = True
     elif moving and len(holds) == 2 and holds[1].side == MIRROR.get(holds[0].side or ""):
         holds[1] = replace(holds[1], actions=(*(mirror_text(m) for m in moving), *holds[1].actions))
+    holds = same_both_ways(holds)
     sided_setup = any(is_sided(s) for s in setup)
     changes_setup = sided_setup or position == Position.SIDE
     one_side_first = changes_setup and len({h.side for h in holds}) > 1
     return Model(plan, position, setup, sided_setup, spoken_purpose(plan.purpose), tuple(holds),
                  spoken(plan.movement), one_side_first, auto)
+
+
+def words(text: str) -> set[str]:
+    return set(re.findall(r"[a-z]+", text.lower())) - {"now", "then", "and", "the", "your", "to"}
+
+
+def same_both_ways(holds: list[HoldPlan]) -> list[HoldPlan]:
+    """When the text writes the second side of a pose a little differently
+    ("twist left, keeping your back flat" then "twist right"), the second
+    side is said as the mirror of the first, so both sides get the same
+    instructions."""
+    holds = list(holds)
+    for k in range(len(holds) - 1):
+        a, b = holds[k], holds[k + 1]
+        if a.side not in ("left", "right") or b.side != MIRROR[a.side] or not a.actions or not b.actions:
+            continue
+        mine, theirs = words(mirror_text(a.actions[-1])), words(b.actions[-1])
+        if len(mine & theirs) >= 0.6 * len(mine | theirs):
+            holds[k + 1] = replace(
+                b, actions=tuple(mirror_text(t) for t in a.actions),
+                release=b.release or (mirror_text(a.release) if a.release else None),
+                cues=b.cues or tuple(mirror_text(c) for c in a.cues))
+    return holds
 
 
 def mirrored_setup(model: Model) -> tuple[str, ...]:

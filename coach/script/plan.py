@@ -16,8 +16,9 @@ from coach.script.timing import Span, Timing, read_timing, side_rule, strip_reps
 from coach.script.words import ADVERBS, MIRROR, POSITION_VERBS
 
 RELEASE = re.compile(
-    r"^(?:(?:then|and|now|slowly|gently)\s+)*(?:return|release|relax|rest|let go|unfold|"
-    r"come back|go back)\b"
+    r"^(?:(?:then|and|now|slowly|gently)\s+)*(?:return|release|relax|rest|let go|unfold|uncross|"
+    r"come back|go back|come up|come out|walk your hands back|"
+    r"lower(?![^.]*\b(?:out|to the (?:left|right|side)|as far|towards?)\b))\b"
     r"|\bback (?:down|to|up|onto|into|in)\b|\bto (?:the )?(?:start|starting position)\b",
     re.IGNORECASE,
 )
@@ -205,8 +206,8 @@ def plan_exercise(exercise: Exercise) -> ExercisePlan:
             elif RELEASE.search(text) and holds and holds[-1].release is None and not pending:
                 # "Return to center and lean to the left": a release, then a move.
                 parts = re.split(r",?\s+(?:then|and)\s+", text, maxsplit=1)
-                if len(parts) == 2 and not is_instruction(parts[1]):
-                    parts = [text]  # "onto your hands and knees" is one place
+                if len(parts) == 2 and not (is_instruction(parts[1]) and side_rule(parts[1])):
+                    parts = [text]  # "onto your hands and knees", "let go and put it down": one release
                 release, move = (parts[0], parts[1]) if len(parts) == 2 else (text, "")
                 holds[-1] = replace(holds[-1], release=tidy(release) or text)
                 if side_rule(move) and tidy(move):
@@ -232,6 +233,9 @@ def plan_exercise(exercise: Exercise) -> ExercisePlan:
         elif timing.other_side and not holds:
             per_side = True  # "switch legs" in a movement with no hold
 
+    if holds and pending and holds[-1].release is None and not side_rule(pending[0]):
+        # "Walk your hands back and come up slowly": how the last hold ends.
+        holds[-1] = replace(holds[-1], release=pending.pop(0))
     if holds and pending:
         # Sentences after the last hold: a movement that follows it.
         holds[-1] = replace(holds[-1], after=(*holds[-1].after, *pending))

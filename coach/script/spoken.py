@@ -27,9 +27,9 @@ ENCOURAGEMENT = ("Good.", "Nice work.", "That's it.", "Well done.", "Lovely.", "
 
 # What the text itself warns about, and the equipment it asks for.
 TEXT_WARNING = re.compile(
-    r"\b(?:never bounce|don'?t bounce|do not bounce|check with your (?:doctor|physio\w*)|consult|doctor|"
-    r"physio\w*|hip replacement|knee replacement|surgery|pregnan\w*|osteoporosis|stop (?:if|when|straight)|"
-    r"injur\w*)\b",
+    r"^(?:if you (?:have|had|are|feel)|never|don'?t(?! forget)|do not|stop|check with|consult|avoid|be careful|take care)\b"
+    r"|\b(?:check with your (?:doctor|physio\w*|therapist)|consult (?:a|your) (?:doctor|physio\w*)|never bounce|"
+    r"hip replacement|knee replacement|pregnan\w*|osteoporosis)\b",
     re.IGNORECASE,
 )
 EQUIPMENT = re.compile(r"\b(chair|towel|strap|belt|pillow|cushion|yoga block|foam roller|resistance band|band)s?\b",
@@ -200,11 +200,15 @@ def transition(before: Position | None, after: Position) -> tuple[str, float] | 
     if before == Position.SEATED and after in (Position.HANDS_KNEES, Position.KNEELING):
         return ("Turn to one side and come onto your hands and knees. Take your time.", 10.0)
     if before in FLOOR and after == Position.STANDING:
-        first = "Roll to your side and press up onto your hands and knees. " if before in LYING else ""
+        first = {True: "Roll to your side and press up onto your hands and knees. ",
+                 False: "Turn to one side, onto your hands and knees. "}[before in LYING]
+        first = "" if before in (Position.HANDS_KNEES, Position.KNEELING) else first
         return (f"Now we'll come up to standing. {first}Step one foot forward, and come up slowly, "
                 "using your hands on your knee. Take all the time you need.", 14.0)
     if before in FLOOR and after == Position.CHAIR:
-        first = "Roll to your side and press up onto your hands and knees. " if before in LYING else ""
+        first = {True: "Roll to your side and press up onto your hands and knees. ",
+                 False: "Turn to one side, onto your hands and knees. "}[before in LYING]
+        first = "" if before in (Position.HANDS_KNEES, Position.KNEELING) else first
         return (f"Now come to your chair. {first}Come up slowly, then sit down on the chair with your "
                 "feet flat on the floor. Take your time.", 14.0)
     if before == Position.CHAIR and after == Position.STANDING:
