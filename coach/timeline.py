@@ -9,6 +9,7 @@ second is dropped (the timeline's notes say which), never cut or shifted.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable, Mapping
 
@@ -28,6 +29,7 @@ COUNT_CLEARANCE_S = 0.1
 ESTIMATED_BEEP_S = 0.35
 
 
+@functools.lru_cache(maxsize=8192)
 def estimate_speech(text: str) -> int:
     """Rough length of a phrase as espeak-ng says it at its default rate,
     samples: for summaries before any speech exists."""

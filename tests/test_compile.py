@@ -227,3 +227,19 @@ def test_unclear_timing_is_a_warning_with_its_line():
 def test_counting_up_is_a_style():
     counts = counts_for(5, get_level("full"), "up")
     assert [c.text for c in counts] == ["one", "two", "three", "four"]
+
+
+def test_beginner_fit_of_a_long_routine_is_not_quadratic():
+    """Issue 9: the fit used to lay the whole program out again for every
+    repetition it removed (400 exercises: over a minute). Generous budget;
+    scripts/bench_compile.py prints the real figures."""
+    import time
+
+    text = "\n".join(f"## Stretch {i}\n\n- Lie on your back.\n- Lift your right leg.\n"
+                     f"- Hold for 20 seconds.\n- Lower it.\n- Repeat on the other side.\n- Repeat 5 times.\n"
+                     for i in range(400))
+    start = time.perf_counter()
+    program = compile_text(text, get_level("beginner"))
+    assert time.perf_counter() - start < 10
+    assert minutes(program) <= 15 and len(program.exercises) + len(program.left_out) == 400
+    assert all(b.reps == 2 for b in program.exercises)

@@ -12,6 +12,7 @@ mirrored setup. Pure: no I/O, no TTS.
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 from dataclasses import dataclass, replace
@@ -36,6 +37,9 @@ DEFAULT_RELEASE = "And release."
 AFTER_MOVE_RELEASE = "Now bring it back, and relax."
 FIT_MARGIN = 0.95
 """Fit a time budget with room to spare: speech estimates are rough."""
+TRANSITION_ALLOWANCE = 30
+"""Seconds a change of neighbours can take off an exercise's length (its
+transition), when deciding whether it might fit again."""
 FLOW_HOLD_MAX = 5
 """Holds this short, repeated, are a movement with the breath at a level
 whose shortest hold is longer."""
@@ -48,6 +52,7 @@ OUT_BREATH = re.compile(r"\b(?:round|ceiling|tuck|curl|flatten|press|tighten|squ
 # ------------------------------------------------------------------ counts
 
 
+@functools.lru_cache(maxsize=1024)
 def counts_for(seconds: int, level: Level, style: str = "down", cues: tuple[str, ...] = (),
                breaths: bool = False) -> tuple[Count, ...]:
     """What is said during a hold. Short holds: every second (counting down
@@ -100,7 +105,8 @@ class Dose:
     """Done as a movement with the breath, not as holds."""
     text_reps: int
     floor: int
-    """Fewest repetitions a time fit may leave (the level's minimum, or the text's)."""
+    """Fewest repetitions a time fit may leave: two (whole exercises go
+    before everything is cut to one), or the text's own number if lower."""
 
 
 def hold_seconds(hold: HoldPlan, level: Level) -> int:
@@ -115,7 +121,7 @@ def dose_for(model: Model, level: Level) -> Dose:
     flow = bool(written) and not sided and text_reps > 1 and max(written) <= FLOW_HOLD_MAX < level.min_hold
     flow = flow or (not model.holds and len(model.movement) in (1, 2) and text_reps > 1)
     seconds = tuple(max(s, level.min_hold) for s in written)
-    return Dose(reps, seconds, flow, text_reps, min(text_reps, max(1, level.min_reps)))
+    return Dose(reps, seconds, flow, text_reps, min(text_reps, max(2, level.min_reps)))
 
 
 def changes_for(model: Model, dose: Dose, level: Level) -> tuple[str, ...]:
@@ -363,16 +369,13 @@ def minutes_words(minutes: float) -> str:
     return "1 minute" if minutes == 1 else f"{minutes:g} minutes"
 
 
-def leave_out_order(routine: Routine, level: Level, models: list[Model], keep: list[int],
-                    lengths: list[int]) -> int:
-    """Which kept exercise to leave out next: the routine's own list for
-    this level, else the longest."""
+def leave_out_order(routine: Routine, level: Level, models: list[Model], lengths: dict[int, int]):
+    """The exercises in the order they are left out: the routine's own list
+    for this level, then the longest first."""
     listed = dict(level.leave_out).get(routine.title, ())
-    for name in listed:
-        for i in keep:
-            if models[i].plan.name == name:
-                return i
-    return max(keep, key=lambda i: lengths[i])
+    first = [i for name in listed for i, m in enumerate(models) if m.plan.name == name and i in lengths]
+    rest = sorted((i for i in lengths if i not in first), key=lambda i: -lengths[i])
+    return iter([*dict.fromkeys(first), *rest])
 
 
 def compile_program(routine: Routine, level: Level, style: str = "down") -> Program:
@@ -383,6 +386,7 @@ def compile_program(routine: Routine, level: Level, style: str = "down") -> Prog
     doses = [dose_for(m, level) for m in models]
     keep = list(range(len(models)))
     left_out: list[str] = []
+    left_index: dict[str, int] = {}
 
     def block(i: int, slot: int) -> Block:
         before = models[keep[slot - 1]].position if slot else None
@@ -392,40 +396,68 @@ def compile_program(routine: Routine, level: Level, style: str = "down") -> Prog
         budget = FIT_MARGIN * level.max_minutes * 60 * SAMPLE_RATE
         ends = [estimate_block(opening(routine, level, models, 0, True)),
                 estimate_block(closing(routine, models))]
-        lengths = {i: estimate_block(block(i, slot)) for slot, i in enumerate(keep)}
-        while estimate_total([*ends, *(lengths[i] for i in keep)]) > budget:
-            over = [i for i in keep if doses[i].reps > doses[i].floor]
-            if over:
-                i = max(over, key=lambda j: (doses[j].reps, lengths[j]))
+        # 1. Fewer repetitions, down to each exercise's floor. When even the
+        # floor does not fit, go there at once: exercises must go too (and
+        # the full dose need not be laid out at all).
+        floor = {i: replace(doses[i], reps=doses[i].floor) for i in keep}
+        lengths = {i: estimate_block(exercise_block(models[i], floor[i], slot + 1, len(keep),
+                                                    models[keep[slot - 1]].position if slot else None,
+                                                    level, style)) for slot, i in enumerate(keep)}
+        if estimate_total([*ends, *lengths.values()]) > budget:
+            for i, dose in floor.items():
+                doses[i] = dose
+        else:
+            lengths = {i: estimate_block(block(i, slot)) if floor[i].reps != doses[i].reps else lengths[i]
+                       for slot, i in enumerate(keep)}
+            while estimate_total([*ends, *lengths.values()]) > budget:
+                i = max((j for j in keep if doses[j].reps > doses[j].floor),
+                        key=lambda j: (doses[j].reps, lengths[j]))
                 doses[i] = replace(doses[i], reps=doses[i].reps - 1)
                 lengths[i] = estimate_block(block(i, keep.index(i)))
-                continue
+        total = estimate_total([*ends, *(lengths[i] for i in keep)])
+        order = leave_out_order(routine, level, models, lengths)
+        # 2. Whole exercises left out: the routine's own list first, else the longest.
+        while total > budget:
             if len(keep) == 1:
-                need = to_seconds(estimate_total([*ends, lengths[keep[0]]])) / 60
+                need = to_seconds(total) / 60
                 raise ConfigError(f"this routine cannot fit in {minutes_words(level.max_minutes)} at the "
                                   f"{level.name} level; its shortest session takes about "
                                   f"{minutes_words(math.ceil(need))}")
-            i = leave_out_order(routine, level, models, keep, lengths)
+            i = next(order)
             slot = keep.index(i)
             keep.remove(i)
+            total -= lengths[i]
             left_out.append(f"{models[i].plan.name} (to fit {minutes_words(level.max_minutes)})")
-            if slot < len(keep):  # its follower now comes from another position
-                lengths[keep[slot]] = estimate_block(block(keep[slot], slot))
-        # Greedy leaving-out can overshoot: take back what fits, shortest first.
-        for name in list(left_out):
-            i = next(j for j, m in enumerate(models) if name.startswith(f"{m.plan.name} (") and j not in keep)
+            left_index[left_out[-1]] = i
+            before = models[keep[slot - 1]].position if slot else None
+            if slot < len(keep) and before != models[i].position:
+                # Its follower now comes from another position: a new transition.
+                follower = keep[slot]
+                total -= lengths[follower]
+                lengths[follower] = estimate_block(block(follower, slot))
+                total += lengths[follower]
+        # 3. Leaving out the longest can overshoot: take back what fits, shortest first.
+        slack = budget - total
+        for name in sorted(left_out, key=lambda n: lengths[left_index[n]]) if left_out else ():
+            i = left_index[name]
+            if lengths[i] - TRANSITION_ALLOWANCE * SAMPLE_RATE > slack:
+                continue  # cannot fit, whatever comes before it
             trial = sorted([*keep, i])
-            saved = dict(lengths)
+            slot = trial.index(i)
+            saved = {j: lengths[j] for j in trial[slot: slot + 2]}
             keep[:] = trial
-            slot = keep.index(i)
+            grown = 0
             for s in (slot, slot + 1):
                 if s < len(keep):
-                    lengths[keep[s]] = estimate_block(block(keep[s], s))
-            if estimate_total([*ends, *(lengths[j] for j in keep)]) <= budget:
+                    new = estimate_block(block(keep[s], s))
+                    grown += new - (lengths[keep[s]] if s != slot else 0)
+                    lengths[keep[s]] = new
+            if grown <= slack:
+                slack -= grown
                 left_out.remove(name)
             else:
-                keep[:] = [j for j in keep if j != i]
-                lengths = saved
+                keep.remove(i)
+                lengths.update(saved)
     kept = [models[i] for i in keep]
     blocks = [exercise_block(models[i], doses[i], slot + 1, len(keep),
                              models[keep[slot - 1]].position if slot else None, level, style,

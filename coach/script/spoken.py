@@ -6,6 +6,7 @@ punctuation reach the voice). Pure: no I/O.
 
 from __future__ import annotations
 
+import functools
 import re
 
 from coach.model import Step
@@ -39,6 +40,7 @@ BACK = re.compile(r"\b(?:back|spine|spinal|lumbar|sciatica)\b", re.IGNORECASE)
 BODY_PARTS = ("back", "hips", "neck", "shoulders", "legs", "knees", "ankles", "hamstrings", "spine")
 
 
+@functools.lru_cache(maxsize=8192)
 def clean(text: str) -> str:
     """A line as the voice should get it: brackets and their contents gone,
     digits as words, one space between words, no space before punctuation,
