@@ -269,3 +269,59 @@ def test_golden_scripts(stem, level):
     said = [c["text"] for c in contract(program)["script"] if c["kind"] == "say"]
     golden = (DATA / f"{stem}.{level}.golden.txt").read_text().splitlines()
     assert said == golden
+
+
+def script_of(text, level="full"):
+    program = compile_text(text, get_level(level), name="my-file")
+    return contract(program)
+
+
+def test_names_numbers_and_asides_are_said_for_the_ear():
+    text = ("# Evening unwind\n\n"
+            "## Hamstring stretch (supine) | 30 sec per side\n\n"
+            "- Lie on your back with both legs straight.\n"
+            "- Loop a towel around your right foot and raise the leg.\n"
+            "- Hold for 90 seconds.\n"
+            "- It's okay if your knee bends a little.\n"
+            "- Lower the leg.\n"
+            "- Repeat on the other side.\n\n"
+            "## Long rest\n\n"
+            "- Lie on your back with your arms by your sides.\n"
+            "- Photo credit: a stock library.\n"
+            "- Hold for 3 minutes, breathing slowly.\n")
+    data = script_of(text)
+    said = [c["text"] for c in data["script"] if c["kind"] == "say"]
+    counts = [c["text"] for c in data["script"] if c["kind"] == "count"]
+    assert "Exercise one of two: Hamstring stretch." in said
+    assert "Hold for a minute and a half." in said and "Hold for three minutes." in said
+    assert not any("okay" in t or "Photo" in t or "my-file" in t or "my file" in t for t in said + counts)
+    assert said[0].startswith("Welcome. This is Evening unwind, at the full level")
+    assert "Breathing slowly." in counts  # the text's cue, said inside the hold
+    assert "You'll need a towel." in said
+
+
+def test_one_minute_and_other_lengths():
+    from coach.script.words import say_duration
+
+    assert [say_duration(s) for s in (1, 45, 60, 75, 90, 120, 150, 180)] == [
+        "one second", "forty-five seconds", "one minute", "one minute and fifteen seconds",
+        "a minute and a half", "two minutes", "two and a half minutes", "three minutes"]
+
+
+def test_no_now_after_now():
+    for name, program in (("back", load_program("full")), ("seed", load_program(str(SEED), "full"))):
+        said = [c["text"] for c in contract(program)["script"] if c["kind"] == "say"]
+        for a, b in zip(said, said[1:]):
+            assert not (a.startswith("Now ") and b.startswith(("Now ", "Then "))), (name, a, b)
+
+
+def test_seed_hold_cues_and_asides():
+    data = contract(load_program(str(SEED), "full"))
+    counts = {c["text"]: c for c in data["script"] if c["kind"] == "count"}
+    said = [c["text"] for c in data["script"] if c["kind"] == "say"]
+    assert counts["If it feels good, you can stay a little longer."]["exercise"] == 7  # child's pose
+    assert counts["You can rock slightly from side to side to massage your lower back."]["exercise"] == 8
+    assert not any("okay if they don't fit" in t or "simply must" in t or "Gomukhasana" in t for t in said)
+    big_toe = [c["text"] for c in data["script"] if c["exercise"] == 9 and c["kind"] == "say"]
+    assert "Lie on your back and lift your left leg towards your face." in big_toe
+    assert "Now lower your left leg to the left as far as you can without lifting the opposite thigh up." in big_toe

@@ -34,7 +34,7 @@ BREATHE = "Breathe slowly."
 KEEP_BREATHING = "Keep breathing."
 HALFWAY = "Halfway."
 DEFAULT_RELEASE = "And release."
-AFTER_MOVE_RELEASE = "Now bring it back, and relax."
+AFTER_MOVE_RELEASE = "Bring it back slowly, and relax."
 FIT_MARGIN = 0.95
 """Fit a time budget with room to spare: speech estimates are rough."""
 TRANSITION_ALLOWANCE = 30
