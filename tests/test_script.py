@@ -325,3 +325,19 @@ def test_seed_hold_cues_and_asides():
     big_toe = [c["text"] for c in data["script"] if c["exercise"] == 9 and c["kind"] == "say"]
     assert "Lie on your back and lift your left leg towards your face." in big_toe
     assert "Now lower your left leg to the left as far as you can without lifting the opposite thigh up." in big_toe
+
+
+def test_a_movement_done_on_each_side_rolls_over_once():
+    text = ("# Side work\n\n## Side leg lift\n\n"
+            "- Lie on your left side with your legs straight, one on top of the other.\n"
+            "- Lift your top leg slowly, then lower it.\n"
+            "- Do 10 lifts, then turn over and repeat on the other side.\n\n"
+            "## Knee circles\n\n- Stand tall with your hands on your knees.\n"
+            "- Circle your knees to the right five times.\n- Then circle them to the left.\n")
+    said = [c["text"] for c in script_of(text)["script"] if c["kind"] == "say"]
+    assert "We'll do this ten times on each side." in said
+    switch = said.index("Now the right side.")
+    assert said[switch + 1: switch + 3] == ["Roll over slowly to face the other way.",
+                                             "Lie on your right side with your legs straight, one on top of the other."]
+    assert said.count("Breathe out, lift your top leg slowly, then lower it.") == 20
+    assert "Circle your knees to the right." in said  # the movement of a sentence that also counts

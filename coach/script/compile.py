@@ -22,11 +22,11 @@ from coach.levels import Level
 from coach.model import Block, Count, Hold, HoldSpec, Phase, Program, Routine, Say
 from coach.script.exercise import Model, Position, is_sided, mirrored_setup, model_exercise
 from coach.script.parse import parse_routine
-from coach.script.plan import RELEASE, HoldPlan, plan_exercise
+from coach.script.plan import RELEASE, HoldPlan, mirror_text, plan_exercise
 from coach.script.spoken import (ENCOURAGEMENT, clean, clean_name, closing_lines, encouragement,
                                  opening_lines, transition)
-from coach.script.timing import BREATH_S
-from coach.script.words import say_duration, say_number
+from coach.script.timing import BREATH_S, side_rule
+from coach.script.words import MIRROR, say_duration, say_number
 from coach.timeline import estimate_block, estimate_speech, estimate_total
 from coach.units import SAMPLE_RATE, to_seconds
 
@@ -195,13 +195,13 @@ def exercise_block(model: Model, dose: Dose, number: int, total: int, before: Po
     sides = [h.side for h in model.holds]
     both = len(set(sides)) > 1 and any(sides)
     if reps > 1:
-        each = " on each side" if both and model.one_side_first else ""
+        each = " on each side" if both and model.one_side_first or model.plan.both_sides else ""
         times = "twice" if reps == 2 else f"{say_number(reps)} times"
         acts.append(say(f"We'll do this {times}{each}.", Phase.INTRO))
     for i, text in enumerate(model.setup):
         acts.append(say(text, Phase.SETUP, level.settle if i == len(model.setup) - 1 else 0,
-                        side=sides[0] if is_sided(text) else None))
-    if dose.flow:
+                        side=sides[0] if sides and is_sided(text) else None))
+    if dose.flow or not model.holds:
         acts += flow_actions(model, dose, level)
     else:
         acts += hold_actions(model, dose, level, style, number)
@@ -283,7 +283,9 @@ def hold_actions(model: Model, dose: Dose, level: Level, style: str, number: int
 
 def flow_actions(model: Model, dose: Dose, level: Level) -> list:
     """A repeated movement paced with the breath: "breathe out, round your
-    back … breathe in, let your belly sink"."""
+    back … breathe in, let your belly sink". A movement of more than two
+    sentences is said in full each time. One done on each side: every
+    repetition on one side, then the other side's own setup."""
     if model.holds:
         moves = [h.actions[-1] for h in model.holds if h.actions]
         back = model.holds[-1].release
@@ -291,22 +293,54 @@ def flow_actions(model: Model, dose: Dose, level: Level) -> list:
         moves, back = list(model.movement), None
     if not moves:
         return []
+    sides = [None]
+    if model.plan.both_sides and not model.holds:
+        first = side_rule(" ".join([*model.setup, *moves])) or "one"
+        sides = [first, MIRROR.get(first, "other")]
+    acts: list = []
+    for n_side, side in enumerate(sides):
+        if n_side:
+            acts.append(say(f"Now {side_word(side)}.", Phase.SETUP, side=side))
+            setup = mirrored_setup(model)
+            if model.position == Position.SIDE:
+                setup = ("Roll over slowly to face the other way.", *setup)
+            for j, text in enumerate(setup):
+                acts.append(say(text, Phase.SETUP, level.settle if j == len(setup) - 1 else 0, side=side))
+            moves = [mirror_text(m) for m in moves]
+        acts += paced(moves, back, dose.reps, level, side)
+    return acts
+
+
+def paced(moves: list[str], back: str | None, reps: int, level: Level, side: str | None) -> list:
+    acts: list = []
+    if len(moves) > 2:
+        for rep in range(1, reps + 1):
+            if reps > 1:
+                acts.append(say("Last one." if rep == reps else f"Repetition {say_number(rep)} of "
+                                f"{say_number(reps)}.", Phase.MOVE, rep=rep, side=side))
+            for j, text in enumerate(moves):
+                acts.append(say(text, Phase.MOVE, level.rep_pace if j == len(moves) - 1 else level.move,
+                                rep, side))
+        return acts
+    moves = list(moves)
     if len(moves) == 1:
         moves.append(back or "And relax")
-    outs = [bool(OUT_BREATH.search(m)) for m in moves[:2]]
+    outs = [bool(OUT_BREATH.search(m)) for m in moves]
     if outs[0] == outs[1]:
         outs = [False, True]
     breath = lambda n: "Breathe out" if outs[n] else "Breathe in"  # noqa: E731
     pace = max(BREATH_S / 2, level.rep_pace / 2)
-    acts = [say("We'll move with the breath, slowly.", Phase.MOVE)]
-    for n, text in enumerate(moves[:2]):
-        acts.append(say(brief(text)[:1].upper() + brief(text)[1:], Phase.MOVE, level.move))
-    for rep in range(1, dose.reps + 1):
-        if dose.reps > 1:
-            acts.append(say("Last one." if rep == dose.reps else f"Repetition {say_number(rep)} of "
-                            f"{say_number(dose.reps)}.", Phase.MOVE, rep=rep))
-        for n, text in enumerate(moves[:2]):
-            acts.append(say(f"{breath(n)}, {brief(text)}.", Phase.MOVE, pace, rep))
+    if reps > 1:
+        acts.append(say("We'll move with the breath, slowly.", Phase.MOVE, side=side))
+    for text in moves:
+        acts.append(say(brief(text)[:1].upper() + brief(text)[1:], Phase.MOVE, level.move, side=side))
+    if reps == 1:
+        return acts
+    for rep in range(1, reps + 1):
+        acts.append(say("Last one." if rep == reps else f"Repetition {say_number(rep)} of {say_number(reps)}.",
+                        Phase.MOVE, rep=rep, side=side))
+        for n, text in enumerate(moves):
+            acts.append(say(f"{breath(n)}, {brief(text)}.", Phase.MOVE, pace, rep, side))
     return acts
 
 

@@ -63,6 +63,8 @@ class ExercisePlan:
     movement: tuple[str, ...]
     """Sentences after the last hold (or all of them when there is no hold)."""
     warnings: tuple[str, ...]
+    both_sides: bool = False
+    """A movement with no hold that the text does on each side ("switch legs")."""
 
 
 def mirror_text(text: str) -> str:
@@ -130,6 +132,10 @@ CUE = re.compile(
     r"|keep breathing|rock (?:gently|slightly)|relax into)",
     re.IGNORECASE,
 )
+
+
+COUNT_VERBS = frozenset("do repeat perform complete switch swap change then try aim build work".split())
+"""First words of sentences that only give the count ("Do 10 lifts")."""
 
 
 def is_cue(text: str) -> bool:
@@ -223,6 +229,11 @@ def plan_exercise(exercise: Exercise) -> ExercisePlan:
         # Repetitions and sides, from a hold sentence or one of their own.
         if timing.reps:
             reps = timing.reps
+            if not (timing.hold or timing.bare_hold):
+                # "Circle your knees to the right five times": the movement stays.
+                move = tidy(strip_reps(text))
+                if first_word(text) not in COUNT_VERBS and len(move.split()) >= 3:
+                    pending.append(move)
         per_side = per_side or timing.per_side
         if timing.other_side and len(holds) > group_start:
             if pending:  # a second movement of this side, after its hold
@@ -251,4 +262,5 @@ def plan_exercise(exercise: Exercise) -> ExercisePlan:
         reps=reps or Span(1, 1),
         movement=tuple(pending),
         warnings=tuple(warnings),
+        both_sides=per_side and not holds,
     )
