@@ -363,7 +363,10 @@ def vary_praise(blocks: list[Block]) -> list[Block]:
     return varied
 
 
-FLOOR_WORDS = re.compile(r"\b(?:floor|mat|ground|legs? (?:straight|out)|cross-legged|soles)\b", re.I)
+FLOOR_WORDS = re.compile(
+    r"\bsit(?:ting)? (?:down )?on (?:the|a|your) (?:floor|mat|ground)\b|\bon (?:the|a|your) mat\b"
+    r"|\blegs? (?:straight|stretched) (?:out )?in front\b|\bcross-legged\b|\bsoles of your feet\b", re.I)
+"""What makes "sit" mean the floor, not a chair."""
 
 
 def settle_positions(models: list[Model], routine: Routine) -> list[Model]:

@@ -198,6 +198,12 @@ def model_exercise(plan: ExercisePlan) -> Model:
         holds[1] = replace(holds[1], actions=(*(mirror_text(m) for m in moving), *holds[1].actions))
     holds = same_both_ways(holds)
     sided_setup = any(is_sided(s) for s in setup)
+    if sided_setup and holds and not holds[0].actions and holds[0].side in ("left", "right"):
+        # "Lie down and draw your left knee in … release and draw in the
+        # right knee": the mirrored setup already says the second side.
+        other = MIRROR[holds[0].side]
+        holds = [replace(h, actions=()) if k and h.side == other and all(is_sided(a) for a in h.actions) else h
+                 for k, h in enumerate(holds)]
     changes_setup = sided_setup or position == Position.SIDE
     one_side_first = changes_setup and len({h.side for h in holds}) > 1
     return Model(plan, position, setup, sided_setup, spoken_purpose(plan.purpose), tuple(holds),
@@ -219,7 +225,10 @@ def same_both_ways(holds: list[HoldPlan]) -> list[HoldPlan]:
         if a.side not in ("left", "right") or b.side != MIRROR[a.side] or not a.actions or not b.actions:
             continue
         mine, theirs = words(mirror_text(a.actions[-1])), words(b.actions[-1])
-        if len(mine & theirs) >= 0.6 * len(mine | theirs):
+        shorthand = (len(b.actions[-1].split()) < len(a.actions[-1].split()) and len(b.actions) <= len(a.actions)
+                     or bool(re.search(r"\b(?:same|another|again)\b", b.actions[-1], re.IGNORECASE)))
+        if len(mine & theirs) >= 0.6 * len(mine | theirs) or shorthand:
+            # The same pose, or the text's shorthand for it ("lean to the left").
             holds[k + 1] = replace(
                 b, actions=tuple(mirror_text(t) for t in a.actions),
                 release=b.release or (mirror_text(a.release) if a.release else None),

@@ -232,7 +232,8 @@ def plan_exercise(exercise: Exercise) -> ExercisePlan:
             if not (timing.hold or timing.bare_hold):
                 # "Circle your knees to the right five times": the movement stays.
                 move = tidy(strip_reps(text))
-                if first_word(text) not in COUNT_VERBS and len(move.split()) >= 3:
+                whole = text.lower().startswith(move.rstrip(".").lower())  # the count was only cut off the end
+                if first_word(text) not in COUNT_VERBS and len(move.split()) >= 3 and whole:
                     pending.append(move)
         per_side = per_side or timing.per_side
         if timing.other_side and len(holds) > group_start:
