@@ -150,6 +150,16 @@ def side_word(side: str | None) -> str:
     return f"the {side} side" if side in ("left", "right") else "the other side"
 
 
+def announced_side(hold: HoldPlan, side: str | None) -> str:
+    """"the left side" when the movement works the left only, else "the
+    other side" (a pose that names both, like "left hand on the chair,
+    bend your right knee", would be ambiguous)."""
+    named = {w.lower() for w in re.findall(r"\b(?:left|right)\b", " ".join(hold.actions), re.IGNORECASE)}
+    if len(named) == 1:
+        return side_word(named.pop())
+    return side_word(side) if not named and side in ("left", "right") else "the other side"
+
+
 def brief(text: str) -> str:
     """A move as the second half of "Breathe out, …"."""
     text = re.sub(r"^(?:now|then|and|slowly|gently)\b,?\s*", "", text.strip(), flags=re.I).rstrip(".!")
@@ -232,10 +242,7 @@ def hold_actions(model: Model, dose: Dose, level: Level, style: str, number: int
         switch: list = []
         if previous is not None and side and side != previous[1] \
                 and (previous[0] == rep or model.one_side_first):
-            both_named = re.search(r"\bleft\b", " ".join(hold.actions), re.I) and \
-                re.search(r"\bright\b", " ".join(hold.actions), re.I)
-            switch.append(say(f"Now {'the other side' if both_named else side_word(side)}.", Phase.SETUP,
-                              rep=rep, side=side))
+            switch.append(say(f"Now {announced_side(hold, side)}.", Phase.SETUP, rep=rep, side=side))
             if model.one_side_first and rep == 1:
                 setup = mirrored_setup(model)
                 if model.position == Position.SIDE:

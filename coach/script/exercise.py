@@ -15,6 +15,7 @@ from dataclasses import dataclass, replace
 from enum import Enum
 
 from coach.script.plan import ExercisePlan, HoldPlan, mirror_holds, mirror_text
+from coach.script.parse import is_instruction
 from coach.script.words import MIRROR
 
 
@@ -185,6 +186,18 @@ def model_exercise(plan: ExercisePlan) -> Model:
         holds.append(replace(hold, actions=tuple(actions), cues=tuple(cues), after=spoken(hold.after)))
     if moving and holds:
         holds[0] = replace(holds[0], actions=(*moving, *holds[0].actions))
+    purpose = spoken_purpose(plan.purpose)
+    if not setup and holds:
+        # "Strengthens the outer hip. Lie on one side …": what it is for,
+        # then the setup, came before the first movement.
+        first = list(holds[0].actions)
+        k = max((i for i, a in enumerate(first[:-1]) if names_position(a)), default=-1)
+        if k >= 0:
+            before = first[: k + 1]
+            setup = tuple(a for a in before if is_instruction(a))
+            purpose = purpose or next((spoken_purpose(a) for a in before if not is_instruction(a)), None)
+            same = (tuple(before), tuple(mirror_text(a) for a in before))  # this side, or the other
+            holds = [replace(h, actions=h.actions[k + 1:]) if h.actions[: k + 1] in same else h for h in holds]
     position = position_of([*setup, *(a for h in holds for a in h.actions), *plan.movement], plan.name)
     sides = {h.side for h in holds}
     named = sides & {"left", "right"}
@@ -206,7 +219,7 @@ def model_exercise(plan: ExercisePlan) -> Model:
                  for k, h in enumerate(holds)]
     changes_setup = sided_setup or position == Position.SIDE
     one_side_first = changes_setup and len({h.side for h in holds}) > 1
-    return Model(plan, position, setup, sided_setup, spoken_purpose(plan.purpose), tuple(holds),
+    return Model(plan, position, setup, sided_setup, purpose, tuple(holds),
                  spoken(plan.movement), one_side_first, auto)
 
 

@@ -50,6 +50,7 @@ def clean(text: str) -> str:
     text = re.sub(r"(\d+)\s*%", lambda m: f"{m.group(1)} percent", text)
     text = re.sub(r"\d+", lambda m: say_number(int(m.group(0))) if len(m.group(0)) < 3 else "many", text)
     text = text.replace("&", " and ").replace("/", " or ")
+    text = re.sub(r"\s+[–—-]+\s+", ", ", text)  # a dash between words is a pause
     text = re.sub(r"\s+", " ", text).strip()
     text = re.sub(r"\s+([,.;:!?])", r"\1", text)
     text = re.sub(r"([,;:])(?=[.!?])", "", text)
@@ -72,12 +73,15 @@ def clean_name(name: str) -> str:
 
 def clean_title(title: str) -> str:
     """The routine's title as said after "This is" (its own capitals kept)."""
+    if title.isupper():  # "HOME EXERCISE PROGRAM" is not shouted
+        title = title.capitalize()
     said = clean(title).rstrip(".!?")
     return title.strip()[:1] + said[1:] if said and title.strip()[:1].lower() == said[:1].lower() else said
 
 
 def about_back(title: str, notes: list[str], names: list[str]) -> bool:
-    return bool(BACK.search(" ".join([title, *names]))) or sum(bool(BACK.search(n)) for n in notes) >= 2
+    """The title says back, or at least half the exercises do."""
+    return bool(BACK.search(title)) or sum(bool(BACK.search(n)) for n in names) * 2 >= max(1, len(names))
 
 
 def text_warnings(notes: tuple[Step, ...]) -> list[str]:
