@@ -124,9 +124,12 @@ def spoken_purpose(text: str | None) -> str | None:
     """The text's "what it is for" sentence when it is short and plain; an
     article's sales talk ("exercises at home simply must include it") is not
     said."""
-    if not text or MARKETING.search(text) or is_note(text) or len(text.split()) > 18:
+    if not text:
         return None
-    return text
+    text = re.sub(r"^(?:purpose|why|benefits?|goal|what it does)\s*:\s*", "", text, flags=re.IGNORECASE)
+    if MARKETING.search(text) or is_note(text) or len(text.split()) > 18 or len(text.split()) < 3:
+        return None
+    return text[0].upper() + text[1:]
 
 
 @dataclass(frozen=True)

@@ -37,7 +37,17 @@ EQUIPMENT = re.compile(r"\b(chair|towel|strap|belt|pillow|cushion|yoga block|foa
                        re.IGNORECASE)
 WALK = re.compile(r"\bwalk(?:ing|s)?\b(?! your hands| your feet| the hands| hands)", re.IGNORECASE)
 BACK = re.compile(r"\b(?:back|spine|spinal|lumbar|sciatica)\b", re.IGNORECASE)
-BODY_PARTS = ("back", "hips", "neck", "shoulders", "legs", "knees", "ankles", "hamstrings", "spine")
+BODY_PARTS = ("back", "hips", "neck", "shoulders", "legs", "knees", "ankles")
+PART_WORDS = {
+    "back": r"back|spine|spinal|lumbar|sciatica|sciatic",
+    "hips": r"hips?|glutes?|piriformis|pigeon",
+    "neck": r"neck",
+    "shoulders": r"shoulders?|chest",
+    "legs": r"legs?|hamstrings?|quads?|calf|calves|thighs?",
+    "knees": r"knees?",
+    "ankles": r"ankles?|feet|foot",
+}
+"""Words that name each body part, for the closing's "notice how your … feels"."""
 
 
 @functools.lru_cache(maxsize=8192)
@@ -134,12 +144,14 @@ def opening_lines(title: str, level: str, count: int, seconds: float, notes: tup
 
 
 def body_part(title: str, names: list[str]) -> str:
-    for part in BODY_PARTS:  # the title says what the routine is for
-        if re.search(rf"\b{part.rstrip('s')}s?\b", title.lower()):
+    """The body part the routine is for: the title's, else the one most
+    exercise names mention (back first on a tie), else "body"."""
+    for part in BODY_PARTS:
+        if re.search(rf"\b(?:{PART_WORDS[part]})\b", title, re.IGNORECASE):
             return part
-    text = " ".join(names).lower()
-    counts = {part: len(re.findall(rf"\b{part.rstrip('s')}s?\b", text)) for part in BODY_PARTS}
-    best = max(counts, key=lambda p: counts[p])
+    text = " ".join(names)
+    counts = {part: len(re.findall(rf"\b(?:{PART_WORDS[part]})\b", text, re.IGNORECASE)) for part in BODY_PARTS}
+    best = max(BODY_PARTS, key=lambda p: counts[p])
     return best if counts[best] else "body"
 
 
