@@ -341,3 +341,37 @@ def test_a_movement_done_on_each_side_rolls_over_once():
                                              "Lie on your right side with your legs straight, one on top of the other."]
     assert said.count("Breathe out, lift your top leg slowly, then lower it.") == 20
     assert "Circle your knees to the right." in said  # the movement of a sentence that also counts
+
+
+def coach(*args):
+    import subprocess
+    import sys
+
+    return subprocess.run([sys.executable, "-c", "from coach.cli import main; main()", *args],
+                          capture_output=True, text=True, timeout=120)
+
+
+def test_minutes_on_the_command_line(tmp_path):
+    import json
+
+    result = coach("compile", "full", "--minutes", "10", "--json")
+    assert result.returncode == 0, result.stderr
+    data = json.loads(result.stdout)
+    assert data["duration_s"] <= 600 and data["left_out"]
+    shown = coach("show", "full", "--minutes", "10")
+    assert shown.returncode == 0 and "left out: " in shown.stdout
+    too_short = coach("compile", "full", "--minutes", "1")
+    assert too_short.returncode == 2
+    assert too_short.stderr.strip().splitlines() == [
+        "this routine cannot fit in 1 minute at the full level; its shortest session takes about 2 minutes"]
+    text = coach("compile", "beginner")
+    assert "changed: Knees to chest: 2 repetitions instead of the 9 written" in text.stderr.splitlines()
+
+
+def test_a_file_without_a_title_is_not_called_by_its_name(tmp_path):
+    path = tmp_path / "my-knees.txt"
+    path.write_text("- Lie on your back.\n- Hug your knees to your chest.\n- Hold for 20 seconds.\n")
+    data = contract(load_program(str(path), "full"))
+    said = [c["text"] for c in data["script"] if c["kind"] == "say"]
+    assert said[0].startswith("Welcome. This is your routine, at the full level: one exercise")
+    assert not any("My knees" in t for t in said)

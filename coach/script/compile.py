@@ -191,15 +191,20 @@ def sequence(model: Model, reps: int) -> list[tuple[int, int]]:
 
 
 def exercise_block(model: Model, dose: Dose, number: int, total: int, before: Position | None,
-                   level: Level, style: str, changes: tuple[str, ...] = ()) -> Block:
-    """Everything said and done for one exercise."""
+                   level: Level, style: str, changes: tuple[str, ...] = (), named: bool = True) -> Block:
+    """Everything said and done for one exercise (``named``: its name is its
+    own, not a file name)."""
     acts: list = []
     reps = dose.reps
     move_to = transition(before, model.position) if model.position else None
     if move_to:
         acts.append(say(move_to[0], Phase.TRANSITION, move_to[1]))
-    acts.append(say(f"Exercise {say_number(number)} of {say_number(total)}: {clean_name(model.plan.name)}.",
-                    Phase.INTRO))
+    name = clean_name(model.plan.name) if named else ""
+    if total > 1:
+        acts.append(say(f"Exercise {say_number(number)} of {say_number(total)}" + (f": {name}." if name else "."),
+                        Phase.INTRO))
+    elif name:
+        acts.append(say(f"{name}.", Phase.INTRO))
     if model.purpose:
         acts.append(say(model.purpose, Phase.INTRO))
     sides = [h.side for h in model.holds]
@@ -395,9 +400,10 @@ def settle_positions(models: list[Model], routine: Routine) -> list[Model]:
     return settled
 
 
-def opening(routine: Routine, level: Level, models: list[Model], seconds: float, holds: bool) -> Block:
+def opening(routine: Routine, level: Level, models: list[Model], seconds: float, holds: bool,
+            titled: bool = True) -> Block:
     steps = [s.text for e in routine.exercises for s in e.steps]
-    lines = opening_lines(routine.title, level.name, len(models), seconds, routine.notes,
+    lines = opening_lines(routine.title if titled else "", level.name, len(models), seconds, routine.notes,
                           [m.plan.name for m in models], steps, holds)
     actions = [Say(text, 0, Phase.INTRO) for text in lines] + [Say("Let's begin.", 1.0, Phase.INTRO)]
     return Block("Welcome", tuple(actions))
@@ -422,7 +428,7 @@ def leave_out_order(routine: Routine, level: Level, models: list[Model], lengths
     return iter([*dict.fromkeys(first), *rest])
 
 
-def compile_program(routine: Routine, level: Level, style: str = "down") -> Program:
+def compile_program(routine: Routine, level: Level, style: str = "down", titled: bool = True) -> Program:
     """Compile a parsed routine at a level. With a time budget: repetitions
     come down to the level's floor, then whole exercises are left out (the
     routine's list first, else the longest) until it fits."""
@@ -505,21 +511,24 @@ def compile_program(routine: Routine, level: Level, style: str = "down") -> Prog
     kept = [models[i] for i in keep]
     blocks = [exercise_block(models[i], doses[i], slot + 1, len(keep),
                              models[keep[slot - 1]].position if slot else None, level, style,
-                             changes_for(models[i], doses[i], level))
+                             changes_for(models[i], doses[i], level),
+                             named=titled or models[i].plan.name != routine.title)
               for slot, i in enumerate(keep)]
     blocks = vary_praise(blocks)
     holds = any(isinstance(a, Hold) for b in blocks for a in b.actions)
     end = closing(routine, kept)
-    first = opening(routine, level, kept, 0, holds)
+    first = opening(routine, level, kept, 0, holds, titled)
     seconds = to_seconds(estimate_total([estimate_block(b) for b in (first, *blocks, end)]))
-    first = opening(routine, level, kept, seconds, holds)
+    first = opening(routine, level, kept, seconds, holds, titled)
     return Program(routine.title, level.name, (first, *blocks, end), tuple(left_out))
 
 
 def compile_text(text: str, level: Level, name: str = "routine", file: str = "<routine>",
                  style: str = "down") -> Program:
-    """Parse and compile text; errors name ``file``."""
+    """Parse and compile text; errors name ``file``. A text with no title
+    of its own is not called by its file name aloud."""
     try:
-        return compile_program(parse_routine(text, name), level, style)
+        routine = parse_routine(text, name)
+        return compile_program(routine, level, style, titled=routine.title != name)
     except RoutineError as exc:
         raise exc.in_file(file) from None

@@ -129,7 +129,8 @@ def opening_lines(title: str, level: str, count: int, seconds: float, notes: tup
     """Welcome, what to have at hand, the rules, the text's own warnings,
     and the tones the listener will hear."""
     exercises = "one exercise" if count == 1 else f"{say_number(count)} exercises"
-    lines = [f"Welcome. This is {clean_title(title)}, at the {level} level: {exercises}, {minutes_phrase(seconds)}."]
+    named = clean_title(title) if title else "your routine"
+    lines = [f"Welcome. This is {named}, at the {level} level: {exercises}, {minutes_phrase(seconds)}."]
     kit = equipment(steps)
     if kit:
         lines.append(f"You'll need {and_list(['a ' + k for k in kit])}.")
