@@ -55,6 +55,9 @@ PREROLL_LEVEL = 4
 silence, which some headphones treat as 'nothing playing'."""
 BACK_S = 3.0
 """PREVIOUS this long into a chapter restarts it; sooner, goes back one."""
+WAITING_S = 0.5
+"""A run that has waited this long for its first sound counts as waiting
+(for the speech) in ``status()``; shorter waits are not worth a word."""
 DRAIN_S = 1.0
 """How long past its due end a stream may still sound before the sink counts
 as stuck (ALSA and PulseAudio buffer a fraction of a second)."""
@@ -257,7 +260,7 @@ class Player:
             run = self._run
             waiting = self._state == State.PLAYING and (
                 self._pending is not None or run is not None and run.anchor_time is None
-                and self.clock() - run.waiting_since >= self.first_wait)
+                and self.clock() - run.waiting_since >= WAITING_S)
         return Status(self._state, here, chapter, title, waiting)
 
     def position(self) -> int:
