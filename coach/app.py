@@ -96,14 +96,15 @@ def play(routine: str | None, settings: Settings, source: dict[str, str], *,
     """`coach play`: compile, render, play through the speaker with keys in
     a terminal; remember where a stopped session was."""
     line = StatusLine(quiet)
-    choice = choose(routine, settings, source, resume, line.say, minutes)
-    choice = replace(choice, program=with_streak(choice.program))
-    # 1. Probe the speaker while the speech is made: no sound fails fast.
+    # 1. Probe the speaker while the routine is compiled and the speech is
+    #    made: no sound fails fast, and a good device costs no wait.
     sink = SimpleaudioSink()
     probe_error: list[BaseException] = []
     probe = threading.Thread(target=_probe, args=(sink, probe_error), daemon=True)
     probe.start()
     try:
+        choice = choose(routine, settings, source, resume, line.say, minutes)
+        choice = replace(choice, program=with_streak(choice.program))
         mixer = render(choice.program, engine_for(settings), progress(line, choice.program),
                        music=music_for(settings))
         probe.join()
@@ -114,8 +115,7 @@ def play(routine: str | None, settings: Settings, source: dict[str, str], *,
         sink.close()  # the device watchdog must not outlive a failed start
         raise
     # 2. Play, with keys in a terminal; the player closes the sink.
-    # No waiting for a whole long segment first: a hand-over 2 s in is exact.
-    player = Player(Whole(mixer.render, mixer.timeline), sink, preroll=settings.preroll, first_wait=0.0)
+    player = Player(Whole(mixer.render, mixer.timeline), sink, preroll=settings.preroll, block=10.0)
     first = mixer.timeline.cues[0].start if mixer.timeline.cues else 0
     player.start(max(0, first - to_samples(WAKE_S)))
     stopped_by: CoachError | None = None

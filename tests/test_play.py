@@ -67,7 +67,7 @@ def test_play_matches_the_export_sample_for_sample_and_stops_cleanly(homes):
     lags = window_lags(heard, reference[: 45 * SAMPLE_RATE], shift)
     assert len(lags) > 25
     assert spread(lags) <= 0.020, lags
-    assert min(match for _, _, match in lags) > 0.95  # the very samples, nothing lost
+    assert min(match for _, _, match in lags) > 0.95, [l for l in lags if l[2] < 0.99]  # the very samples, nothing lost
     assert (tmp / "state" / "coach" / "resume.json").exists()
 
 

@@ -188,11 +188,15 @@ class Player:
     ``stop``, ``position`` and ``status`` may be called from any thread."""
 
     def __init__(self, source: Source, sink: Sink, *, preroll: float = 0.0,
-                 segment: float = 300.0, block: float = 1.0, first_wait: float = 0.3,
+                 segment: float = 300.0, first_segment: float = 300.0, block: float = 1.0,
+                 first_wait: float = 0.3,
                  first_min: float = 2.0, prepare: float = 1.0, poll: float = 0.02,
                  clock: Callable[[], float] = time.monotonic,
                  sleep: Callable[[float], None] = time.sleep):
-        """Durations in seconds. ``segment``: the longest stream; ``block``: the
+        """Durations in seconds. ``segment``: the longest stream, and
+        ``first_segment`` the longest first one of a run (short, so the first
+        sound comes at once; long enough that rendering is far ahead at its
+        end); ``block``: the
         render step; ``first_wait``: clock time to let rendering run before
         the first stream when it cannot finish a whole segment, but the
         first stream gets at least ``first_min``; ``prepare``: how long before
@@ -202,6 +206,7 @@ class Player:
         self.source, self.sink = source, sink
         self.preroll = lead_in(preroll)
         self.segment, self.block = to_samples(segment), max(1, to_samples(block))
+        self.first_segment = min(self.segment, to_samples(first_segment))
         self.first_wait, self.first_min = first_wait, to_samples(first_min)
         self.prepare, self.poll = prepare, poll
         self.clock, self.sleep = clock, sleep
@@ -469,7 +474,7 @@ class Player:
         """Wait up to ``first_wait`` for a whole segment, else for
         ``first_min``, then start the run's first stream after the preroll."""
         end = self._length if self._length is not None else 1 << 62
-        full = min(run.sent + self.segment, end)
+        full = min(run.sent + self.first_segment, end)
         enough = min(run.sent + self.first_min, end)
         with self._cond:
             late = self.clock() - run.waiting_since >= self.first_wait
