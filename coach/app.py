@@ -127,7 +127,7 @@ def play(routine: str | None, settings: Settings, source: dict[str, str], *,
                 key = keys.get()
                 if key in KEYS:
                     player.command(KEYS[key])
-                line.show(status_line(player))
+                line.show(status_line(player, choice.program))
         except CoachError as exc:  # an audio fault: still save the position
             stopped_by = exc
         except KeyboardInterrupt:
@@ -159,9 +159,10 @@ def progress(line: StatusLine, program: Program):
     return advance
 
 
-def status_line(player: Player) -> str:
+def status_line(player: Player, program: Program) -> str:
     now = player.status()
-    text = status(player.source.timeline, now.position, now.chapter, now.state == State.PAUSED)
+    reps = program.blocks[now.chapter].reps if now.chapter < len(program.blocks) else 0
+    text = status(player.source.timeline, now.position, now.chapter, now.state == State.PAUSED, reps)
     return ("[making the speech…] " if now.waiting else "") + text
 
 

@@ -3,12 +3,13 @@ and resuming at the right exercise only when it applies, whatever is in the
 saved file."""
 
 import json
+from dataclasses import replace
 
 import pytest
 
 from coach.app import choose, fingerprint, resumed
 from coach.config import load_settings
-from coach.model import Say
+from coach.model import CueKind, Say
 from coach.output import resume as saved_state
 from coach.output.controls import KEYS, status
 from coach.output.player import Command
@@ -43,9 +44,15 @@ def test_status_names_exercise_repetition_side_and_time_left():
     rep3 = next(c for c in timeline.cues if c.start > twist.start and c.text == "Repetition three of nine.")
     right = next(c for c in timeline.cues if c.start > rep3.start and c.text == "Now the right side.")
     hold = next(c for c in timeline.cues if c.start > right.start and c.text == "hold_start")
-    line = status(timeline, hold.start + 4 * SAMPLE_RATE, 2, paused=False)
-    assert line == "Lying twist · repetition three of nine · right side · hold: 11 s left"
+    line = status(timeline, hold.start + 4 * SAMPLE_RATE, 2, paused=False, reps=9)
+    assert line == "Lying twist · repetition 3 of 9 · right side · hold: 11 s left"
     assert status(timeline, 0, 0, paused=True).startswith("[paused] Welcome · ")
+    # The line comes from the cues' metadata, not from what the coach says.
+    mute = replace(timeline, cues=tuple(c if c.kind == CueKind.BEEP else replace(c, text="…")
+                                        for c in timeline.cues))
+    assert status(mute, hold.start + 4 * SAMPLE_RATE, 2, paused=False, reps=9) == line
+    after = next(c for c in timeline.cues if c.start > hold.start and c.text == "hold_end")
+    assert "left in the session" in status(timeline, after.start + 10, 2, paused=False, reps=9)
 
 
 def test_repeat_goes_back_to_the_last_instruction():

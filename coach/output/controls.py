@@ -6,14 +6,13 @@ from __future__ import annotations
 
 import os
 import queue
-import re
 import select
 import sys
 import termios
 import threading
 import tty
 
-from coach.model import BeepKind, CueKind, Timeline
+from coach.model import BeepKind, Phase, Timeline
 from coach.output.player import Command
 from coach.units import SAMPLE_RATE
 
@@ -67,33 +66,23 @@ class Keys:
             return None
 
 
-def last_said(timeline: Timeline, sample: int, pattern: str, since: int) -> re.Match | None:
-    """The last speech cue matching ``pattern`` between ``since`` and ``sample``."""
-    found = None
-    for cue in timeline.cues:
-        if cue.start > sample:
-            break
-        if cue.start >= since and cue.kind == CueKind.SPEECH:
-            found = re.match(pattern, cue.text) or found
-    return found
-
-
-def status(timeline: Timeline, sample: int, chapter: int, paused: bool) -> str:
-    """Exercise, repetition, side, and seconds left (of the hold, if one is
-    running, else of the session)."""
+def status(timeline: Timeline, sample: int, chapter: int, paused: bool, reps: int = 0) -> str:
+    """Exercise, repetition (of ``reps``), side, and seconds left (of the
+    hold, if one is running, else of the session), read from the metadata of
+    the cues heard so far in this chapter."""
     since = timeline.chapters[chapter].start
     parts = [timeline.chapters[chapter].title]
-    rep = last_said(timeline, sample, r"Repetition (\w+) of (\w+)\.", since)
-    if rep:
-        parts.append(f"repetition {rep.group(1)} of {rep.group(2)}")
-    side = last_said(timeline, sample, r"Now the (\w+) side\.", since)
-    if side:
-        parts.append(f"{side.group(1)} side")
-    # In a hold when the last hold tone heard is the start tone.
-    tones = [c for c in timeline.cues if c.text in (BeepKind.HOLD_START.value, BeepKind.HOLD_END.value)]
-    heard = [c for c in tones if c.start <= sample]
-    if heard and heard[-1].text == BeepKind.HOLD_START.value:
-        end = next(c.start for c in tones if c.start > sample)
+    heard = [c for c in timeline.cues if since <= c.start <= sample]
+    rep = next((c.rep for c in reversed(heard) if c.rep is not None), None)
+    if rep is not None:
+        parts.append(f"repetition {rep} of {reps}" if reps else f"repetition {rep}")
+    side = next((c.side for c in reversed(heard) if c.side is not None), None)
+    if side is not None:
+        parts.append("both sides" if side == "both" else f"{side} side")
+    last = heard[-1] if heard else None
+    if last is not None and last.phase == Phase.HOLD and last.text != BeepKind.HOLD_END.value:
+        end = next((c.start for c in timeline.cues
+                    if c.start > sample and c.text == BeepKind.HOLD_END.value), sample)
         parts.append(f"hold: {(end - sample) // SAMPLE_RATE} s left")
     else:
         left = max(0, timeline.length - sample) // SAMPLE_RATE
