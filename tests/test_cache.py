@@ -8,6 +8,9 @@ import numpy as np
 import pytest
 
 from coach.errors import OutputError
+import struct
+import zlib
+
 from coach.render.cache import HEADER, PhraseCache, default_directory, safe_name
 from coach.render.tts import FakeEngine
 
@@ -62,7 +65,8 @@ def test_entries_are_whole_files_with_no_temp_left(tmp_path):
     assert size == HEADER.size + len(b"one") + 2 * FakeEngine().synthesize(["one"])[0].size
 
 
-@pytest.mark.parametrize("damage", ["truncate", "flip", "empty", "other_text"])
+@pytest.mark.parametrize("damage", ["truncate", "flip", "empty", "other_text", "loudness_byte",
+                                    "loudness_inf_resealed", "loudness_nan_resealed", "old_format"])
 def test_a_damaged_entry_is_rebuilt_not_returned(tmp_path, damage):
     engine = CountingEngine()
     good = PhraseCache(engine, tmp_path).clips(["hold for five"])["hold for five"]
@@ -75,6 +79,16 @@ def test_a_damaged_entry_is_rebuilt_not_returned(tmp_path, damage):
         path.write_bytes(data[:middle] + bytes([data[middle] ^ 0xFF]) + data[middle + 1 :])
     elif damage == "empty":
         path.write_bytes(b"")
+    elif damage == "loudness_byte":  # one byte of the stored loudness (offset 20..27)
+        path.write_bytes(data[:26] + bytes([data[26] ^ 0x7F]) + data[27:])
+    elif damage.endswith("_resealed"):  # a loudness no voice has, with a CRC made to match
+        lufs = float("inf") if "inf" in damage else float("nan")
+        body = data[32:]
+        text_len = struct.unpack_from("<I", data, 12)[0]
+        crc = zlib.crc32(body[text_len:], zlib.crc32(body[:text_len], zlib.crc32(struct.pack("<d", lufs))))
+        path.write_bytes(data[:20] + struct.pack("<dI", lufs, crc) + body)
+    elif damage == "old_format":  # the entry of an earlier coach: no loudness
+        path.write_bytes(b"COACHCLP" + data[8:20] + data[28:32] + data[32:])
     else:  # a well-formed entry for another text under this name
         other = PhraseCache(engine, tmp_path / "x")
         other.clips(["something else"])
@@ -129,3 +143,19 @@ def test_cache_under_a_file_is_an_output_error(tmp_path):
         f"Cannot create the phrase cache in {folder} (Not a directory): free some"
         " disk space, or point XDG_CACHE_HOME at a folder you can write to."
     )
+
+
+def test_loudness_is_measured_when_made_and_kept(tmp_path):
+    """The entry carries the phrase's loudness: the same number after a
+    reload, and what an independent meter (pyloudnorm) gives for the phrase
+    in 0.4 s of silence on either side."""
+    import pyloudnorm
+
+    made = PhraseCache(FakeEngine(), tmp_path).phrases(["hold for five"])["hold for five"]
+    again = PhraseCache(FakeEngine(), tmp_path).phrases(["hold for five"])["hold for five"]
+    assert again.lufs == made.lufs
+    pad = np.zeros(8820)
+    padded = np.concatenate([pad, made.clip.astype(np.float64), pad])
+    assert abs(pyloudnorm.Meter(22050).integrated_loudness(padded) - made.lufs) < 0.3
+    # A 0.5-amplitude tone measures near -9 LUFS (full-scale sine: about -3).
+    assert -12 < made.lufs < -7

@@ -138,33 +138,6 @@ def test_unknown_voice(tmp_path):
     assert leftovers(tmp_path) in ([], ["c"])
 
 
-def test_measured_gains_are_reused_and_a_bad_file_is_remeasured(tmp_path):
-    """Loudness is measured once per program and voice (in a meter process:
-    scipy never enters the exporter); a corrupt gains file is measured again,
-    not trusted; the audio is the same every time."""
-    env = {**os.environ, "XDG_CACHE_HOME": str(tmp_path / "c")}
-    probe = ("import sys; sys.argv=['coach','export','beginner','-o',sys.argv[1]];"
-             "from coach.cli import main\ntry: main()\nexcept SystemExit: pass\n"
-             "print('scipy' in sys.modules)")
-
-    def export(name):
-        done = subprocess.run([sys.executable, "-c", probe, str(tmp_path / name)], env=env,
-                              capture_output=True, text=True, timeout=300)
-        assert done.stdout.strip() == "False", done.stderr
-
-    export("a.wav")
-    (gains,) = (tmp_path / "c").rglob("gains-*.json")
-    measured = gains.read_text()
-    assert set(json.loads(measured)) == {"voice", *(k.value for k in BeepKind)}
-    os.utime(gains, (0, 0))
-    export("b.wav")
-    assert gains.stat().st_mtime == 0  # reused, not measured again
-    gains.write_text("{not json")
-    export("c.wav")
-    assert json.loads(gains.read_text()) == json.loads(measured)
-    assert (tmp_path / "a.wav").read_bytes() == (tmp_path / "b.wav").read_bytes() == (tmp_path / "c.wav").read_bytes()
-
-
 def test_ctrl_c_during_export_is_one_line_and_leaves_no_file(tmp_path):
     out = tmp_path / "out"
     out.mkdir()

@@ -1,27 +1,24 @@
 """Program -> (Timeline, Mixer): the rendering stage end to end. Speech comes
-from the phrase cache (synthesised once per engine, voice and rate), then
-layout places every sound with its real length, then the mixer can render
-any stretch of the session."""
+from the phrase cache (synthesised once per engine, voice and rate, each
+phrase at its own measured loudness: see speech.py), then layout places every
+sound with its real length, then the mixer can render any stretch of the
+session. Nothing is measured here but the beeps and the music: a few ms."""
 
 from __future__ import annotations
 
-import contextlib
-import hashlib
-import json
-from collections.abc import Callable
-from pathlib import Path
+from collections.abc import Callable, Mapping
 
 import numpy as np
 
-from coach.files import write_atomic
 from coach.model import BeepKind, Hold, Program, Say
 from coach.render.beeps import load_beeps
-from coach.render.cache import PhraseCache
-from coach.render.meter import Meter
-from coach.render.mix import Mixer, measure_gains
+from coach.render.meter import loudness
+from coach.render.mix import BEEP_BELOW_VOICE_LU, MUSIC_BELOW_VOICE_LU, TARGET_LUFS, Mixer
 from coach.render.music import Music
+from coach.render.speech import Speech
 from coach.render.tts import Engine, make_engine
 from coach.timeline import layout
+from coach.units import SAMPLE_RATE
 
 
 def phrases(program: Program) -> list[str]:
@@ -40,21 +37,28 @@ def render(program: Program, engine: Engine,
            progress: Callable[[int], None] | None = None, music: Music | None = None) -> Mixer:
     """Synthesise (or fetch) every phrase, lay the session out, and return a
     mixer over it. ``progress`` gets increments of phrases done."""
-    texts = phrases(program)
-    cache = PhraseCache(engine)
     beeps = load_beeps()
-    gains_file = cache.directory / f"gains-{fingerprint(program, beeps, music)}.json"
-    gains = read_gains(gains_file)
-    with contextlib.ExitStack() as stack:
-        # The meter's process starts loading while the speech is made.
-        meter = stack.enter_context(Meter()) if gains is None else None
-        clips = cache.clips(texts, progress)
-        timeline = lay_out(program, clips, beeps)
-        if gains is None:
-            gains = measure_gains(timeline, clips, beeps, music, measure=meter)
-            with contextlib.suppress(OSError):  # only a speed-up: never fail over it
-                write_atomic(gains_file, json.dumps(gains).encode())
-    return Mixer(timeline, clips, beeps, gains, music)
+    with Speech(engine) as speech:
+        clips = speech.clips(phrases(program), progress)
+    return mixer_for(lay_out(program, clips, beeps), clips, beeps, music)
+
+
+def mixer_for(timeline, clips: Mapping[str, np.ndarray], beeps: Mapping[BeepKind, np.ndarray],
+              music: Music | None = None) -> Mixer:
+    """The mixer over a timeline whose clips come from ``Speech`` (already
+    at their loudness): the export and live play build it the same way."""
+    return Mixer(timeline, clips, beeps, gains(beeps, music), music)
+
+
+def gains(beeps: Mapping[BeepKind, np.ndarray], music: Music | None = None) -> dict[str, float]:
+    """Gains in dB for the mixer: none for the voice (each phrase comes at its
+    own loudness), beeps BEEP_BELOW_VOICE_LU under it, music further down."""
+    found = {"voice": 0.0}
+    for kind, beep in beeps.items():
+        found[kind.value] = TARGET_LUFS - BEEP_BELOW_VOICE_LU - loudness(beep)
+    if music is not None:
+        found["music"] = TARGET_LUFS - MUSIC_BELOW_VOICE_LU - loudness(music.render(0, 30 * SAMPLE_RATE))
+    return found
 
 
 def lay_out(program: Program, clips: dict[str, np.ndarray], beeps: dict[BeepKind, np.ndarray]):
@@ -65,27 +69,9 @@ def lay_out(program: Program, clips: dict[str, np.ndarray], beeps: dict[BeepKind
 def timeline(program: Program, engine: Engine):
     """The timeline with real speech lengths (synthesising what the cache
     lacks), without mixing anything: for summaries."""
-    return lay_out(program, PhraseCache(engine).clips(phrases(program)), load_beeps())
-
-
-def fingerprint(program: Program, beeps: dict[BeepKind, np.ndarray], music: Music | None) -> str:
-    """Names the measured gains of one program with one set of beeps and
-    music (the engine is named by the cache folder the file sits in)."""
-    digest = hashlib.sha256(repr(program).encode())
-    digest.update(music.fingerprint().encode() if music else b"")
-    for kind in sorted(beeps, key=lambda k: k.value):
-        digest.update(beeps[kind].tobytes())
-    return digest.hexdigest()[:20]
-
-
-def read_gains(path: Path) -> dict[str, float] | None:
-    """Gains measured before, or None when absent or unreadable."""
-    try:
-        gains = json.loads(path.read_text())
-    except (OSError, ValueError):
-        return None
-    ok = isinstance(gains, dict) and all(isinstance(v, (int, float)) for v in gains.values())
-    return gains if ok and "voice" in gains else None
+    with Speech(engine) as speech:
+        clips = speech.clips(phrases(program))
+    return lay_out(program, clips, load_beeps())
 
 
 def engine_for(settings) -> Engine:

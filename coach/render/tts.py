@@ -1,7 +1,7 @@
 """Speech engines: phrases in, trimmed float32 clips out.
 
     Engine (protocol)   key + synthesize(texts) -> one clip per text
-     ├── EspeakEngine   pyttsx3 with its espeak driver: the real voice
+     ├── EspeakEngine   libespeak-ng, one fork per phrase: the real voice
      └── FakeEngine     soft tones, ~0.3 s per word: instant, for tests
 
 Every clip is mono float32 in [-1, 1] at ``SAMPLE_RATE`` and starts where the
@@ -13,18 +13,16 @@ picks an engine by name; ``list_voices`` is what ``coach voices`` shows.
 from __future__ import annotations
 
 import contextlib
-import io
+import ctypes
 import math
-import os
-import signal
-import tempfile
+import queue
+import struct
+import subprocess
+import sys
 import threading
-import time
-import wave
+import weakref
 import zlib
 from collections.abc import Callable, Sequence
-from concurrent.futures import ProcessPoolExecutor, as_completed
-from concurrent.futures.process import BrokenProcessPool
 from typing import Protocol
 
 import numpy as np
@@ -131,229 +129,166 @@ def _release(n: int) -> np.ndarray:
 
 
 class EspeakEngine:
-    """The real voice: espeak-ng through pyttsx3's espeak driver.
+    """The real voice: libespeak-ng in small server processes that fork once
+    per phrase (see espeak_server.py), so a phrase's samples depend only on
+    its text, voice and rate. Big batches are shared between SERVERS
+    servers (one per core); the servers start on the first phrase, end with
+    ``close()`` and never outlive this process."""
 
-    pyttsx3 needs one ``runAndWait`` per saved file, and each costs about
-    10 ms of fixed sleep in the driver's loop. Big batches are therefore
-    spread over a few worker processes (each with its one pyttsx3 engine);
-    small ones are spoken in this process. ``workers`` forces the count.
-    """
-
-    def __init__(
-        self, voice: str | None = None, rate: int | None = None, workers: int | None = None
-    ):
+    def __init__(self, voice: str | None = None, rate: int | None = None, workers: int | None = None):
         self.voice = voice or DEFAULT_VOICE
         self.rate = check_rate(rate)
         self.workers = workers
         self.key = f"espeak/{self.voice}/{self.rate}"
+        self._servers: list[_Server] = []
+        self._lock = threading.Lock()
+        weakref.finalize(self, _close_all, self._servers)
 
-    def synthesize(
-        self, texts: Sequence[str], progress: Progress | None = None
-    ) -> list[np.ndarray]:
+    def synthesize(self, texts: Sequence[str], progress: Progress | None = None) -> list[np.ndarray]:
         texts = list(texts)
-        workers = self.workers if self.workers is not None else _auto_workers(len(texts))
-        if workers <= 1:
-            return _Speaker.shared().speak_all(self.voice, self.rate, texts, progress)
-        return _speak_in_pool(self.voice, self.rate, texts, workers, progress)
+        with self._lock:
+            wanted = self.workers or max(1, min(SERVERS, len(texts) // PHRASES_PER_SERVER))
+            servers = self._start(wanted)
+            if len(servers) == 1:
+                clips = []
+                for text in texts:
+                    clips.append(servers[0].speak(text))
+                    if progress:
+                        progress(1)
+                return clips
+            return _share(servers, texts, progress)
+
+    def close(self) -> None:
+        """End the server processes now (they start again if needed)."""
+        _close_all(self._servers)
+
+    def _start(self, count: int) -> list["_Server"]:
+        self._servers[:] = [s for s in self._servers if s.alive()]
+        while len(self._servers) < count:
+            self._servers.append(_Server(self.voice, self.rate))
+        return self._servers[:count]
 
 
-PHRASES_PER_WORKER = 40
-"""Below this many phrases per worker, starting a process (~0.1 s) costs more
-than the 10 ms per phrase it saves."""
-MAX_WORKERS = 4
-"""The waits are sleeps, not work, so a few more workers than cores help."""
-CHUNK = 16
-"""Phrases per task sent to a worker: small enough for a smooth progress bar."""
+SERVERS = 2
+"""Servers for a big batch: one per core of a small machine."""
+PHRASES_PER_SERVER = 20
+"""Below this many phrases a second server (~50 ms to start) does not pay."""
 
 
-def _auto_workers(count: int) -> int:
-    return max(1, min(MAX_WORKERS, count // PHRASES_PER_WORKER))
-
-
-def _speak_in_pool(
-    voice: str, rate: int, texts: list[str], workers: int, progress: Progress | None
-) -> list[np.ndarray]:
-    """Speak ``texts`` in worker processes, CHUNK phrases per task, in order."""
-    import multiprocessing
-
-    # spawn, not fork: a forked child would inherit espeak's threads and state.
-    context = multiprocessing.get_context("spawn")
+def _share(servers: list["_Server"], texts: list[str], progress: Progress | None) -> list[np.ndarray]:
+    """Speak ``texts`` on several servers at once (one thread each, taking
+    the next phrase from a shared list), clips in the order of ``texts``."""
     clips: list[np.ndarray | None] = [None] * len(texts)
-    try:
-        with ProcessPoolExecutor(max_workers=workers, mp_context=context,
-                                 initializer=ignore_interrupt) as pool:
-            tasks = {
-                pool.submit(_speak_chunk, voice, rate, texts[i : i + CHUNK]): i
-                for i in range(0, len(texts), CHUNK)
-            }
-            for task in as_completed(tasks):
-                first = tasks[task]
-                done = task.result()
-                clips[first : first + len(done)] = done
-                if progress:
-                    progress(len(done))
-    except BrokenProcessPool as exc:
-        raise TtsError(
-            "A speech worker stopped unexpectedly: run the command again, or use"
-            " `--engine fake` to check the rest of the pipeline."
-        ) from exc
+    done: queue.Queue = queue.Queue()
+    cursor = iter(range(len(texts)))
+    take = threading.Lock()
+
+    def work(server: _Server) -> None:
+        try:
+            while True:
+                with take:
+                    i = next(cursor, None)
+                if i is None:
+                    break
+                clips[i] = server.speak(texts[i])
+                done.put(None)
+        except BaseException as exc:
+            done.put(exc)
+        finally:
+            done.put(server)
+
+    threads = [threading.Thread(target=work, args=(s,), daemon=True) for s in servers]
+    for thread in threads:
+        thread.start()
+    finished = 0
+    error: BaseException | None = None
+    while finished < len(servers):
+        item = done.get()
+        if item is None:
+            if progress:
+                progress(1)
+        elif isinstance(item, _Server):
+            finished += 1
+        elif error is None:
+            error = item
+    if error is not None:
+        raise error
     return clips  # type: ignore[return-value]
 
 
-def ignore_interrupt() -> None:
-    """Workers leave Ctrl-C to the main process, which shuts the pool down:
-    a worker torn down mid-phrase prints espeak's callback errors."""
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
+def _close_all(servers: list["_Server"]) -> None:
+    for server in servers:
+        server.close()
+    servers.clear()
 
 
-def _speak_chunk(voice: str, rate: int, texts: list[str]) -> list[np.ndarray]:
-    """Entry point of a worker process."""
-    return _Speaker.shared().speak_all(voice, rate, texts, None)
+class _Server:
+    """One espeak_server process and its pipe."""
 
-
-class _Speaker:
-    """This process's one pyttsx3 engine. espeak can be initialised only once
-    per process and pyttsx3 shares its engine per driver name, so every
-    EspeakEngine in the process speaks through this object, one batch at a
-    time, setting its own voice and rate first."""
-
-    _shared: _Speaker | None = None
-    _shared_lock = threading.Lock()
-    TIMEOUT = 30.0
-    """Seconds to wait for one phrase; espeak-ng needs milliseconds."""
-
-    @classmethod
-    def shared(cls) -> _Speaker:
-        with cls._shared_lock:
-            if cls._shared is None:
-                cls._shared = cls()
-            return cls._shared
-
-    def __init__(self) -> None:
-        try:
-            import pyttsx3
-
-            # The driver module loads libespeak-ng and raises RuntimeError
-            # (or OSError) when the library is missing.
-            self.engine = pyttsx3.init("espeak")
-            from pyttsx3.drivers import _espeak, espeak
-        except (ImportError, OSError, RuntimeError) as exc:
+    def __init__(self, voice: str, rate: int):
+        try:  # fail here, in this process, when the library is missing
+            ctypes.cdll.LoadLibrary("libespeak-ng.so.1")
+        except OSError as exc:
             raise TtsError(NOT_INSTALLED) from exc
-        self.lock = threading.Lock()
-        self.finished = threading.Event()
-        self.errors: list[Exception] = []
-        self.driver = espeak.EspeakDriver
-        self.espeak = _espeak
-        self.engine.connect("finished-utterance", self._on_finished)
-        self.engine.connect("error", self._on_error)
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "coach.render.espeak_server", voice, str(rate)],
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+        )
+        reply = self._read(2)
+        if reply == b"NF":
+            self.close()
+            raise TtsError(f"Unknown voice '{voice}': list the installed voices with `coach voices`.")
+        if reply != b"OK":
+            self.close()
+            raise TtsError(NOT_INSTALLED)
+        self.rate_hz = struct.unpack("<I", self._read(4))[0]
 
-    def _on_finished(self, name: str | None = None, completed: bool = True) -> None:
-        # Called on espeak's thread after the WAV file is fully written.
-        self.finished.set()
+    def alive(self) -> bool:
+        return self.process.poll() is None
 
-    def _on_error(self, name: str | None = None, exception: Exception | None = None) -> None:
-        # pyttsx3 reports failures of queued commands here instead of raising.
-        self.errors.append(exception or RuntimeError("unknown pyttsx3 error"))
-
-    def speak_all(
-        self, voice: str, rate: int, texts: Sequence[str], progress: Progress | None
-    ) -> list[np.ndarray]:
-        """Trimmed clips of ``texts`` in ``voice`` at ``rate`` words per minute."""
-        with self.lock, tempfile.TemporaryDirectory(prefix="coach-tts-") as folder:
-            path = os.path.join(folder, "phrase.wav")
-            self.errors.clear()
-            self._set_voice(voice, rate)
-            clips = []
-            for text in texts:
-                clips.append(self._speak(text, path))
-                if progress:
-                    progress(1)
-            return clips
-
-    def _set_voice(self, voice: str, rate: int) -> None:
-        # The driver's own setters, not engine.setProperty: the engine queues
-        # them into the next runAndWait and reports an unknown voice only
-        # through its "error" callback, after speaking with the old voice.
-        self._wait_idle()
-        try:
-            self.driver.setProperty("voice", voice)
-        except ValueError as exc:
-            raise TtsError(
-                f"Unknown voice '{voice}': list the installed voices with `coach voices`."
-            ) from exc
-        self.driver.setProperty("rate", rate)
-        self._wait_idle()
-
-    def _wait_idle(self) -> None:
-        # espeak runs commands on its own thread and stays busy a moment after
-        # the finished-utterance callback. runAndWait calls the driver's stop(),
-        # which cancels whatever espeak is doing -- a cancel that can swallow
-        # the phrase queued right after it (an empty WAV). So never start a
-        # phrase while espeak is busy. (espeak_Synchronize polls every 20 ms.)
-        deadline = time.monotonic() + self.TIMEOUT
-        while self.espeak.IsPlaying():
-            if time.monotonic() > deadline:
-                raise TtsError(
-                    "espeak-ng stayed busy for 30 s: check that espeak-ng works"
-                    " with `espeak-ng hello`."
-                )
-            time.sleep(0.0002)
-
-    def _speak(self, text: str, path: str) -> np.ndarray:
+    def speak(self, text: str) -> np.ndarray:
         if not text.strip():
             return np.zeros(0, dtype=np.float32)
-        with contextlib.suppress(FileNotFoundError):
-            os.remove(path)
-        self._wait_idle()
-        self.finished.clear()
-        # pyttsx3 keeps only the last save_to_file queued before a runAndWait,
-        # and runAndWait returns once espeak has *started*; the file is
-        # complete when finished-utterance fires. The driver prints
-        # "Audio saved to ..." on stdout, which carries coach's JSON.
+        body = text.encode("utf-8")
         try:
-            with contextlib.redirect_stdout(io.StringIO()):
-                self.engine.save_to_file(text, path)
-                self.engine.runAndWait()
-                finished = self.finished.wait(self.TIMEOUT)
-        except Exception as exc:  # pyttsx3 raises bare exceptions from its loop
-            raise TtsError(f"espeak-ng failed to speak {text!r}: {exc}.") from exc
-        if self.errors:
-            error = self.errors.pop(0)
-            self.errors.clear()
-            raise TtsError(f"espeak-ng failed to speak {text!r}: {error}.") from error
-        if not finished:
+            self.process.stdin.write(struct.pack("<I", len(body)) + body)
+            self.process.stdin.flush()
+            count = struct.unpack("<i", self._read(4))[0]
+            if count < 0:
+                raise TtsError(f"espeak-ng failed to speak {text!r}: check that `espeak-ng hello` works.")
+            pcm = np.frombuffer(self._read(2 * count), dtype="<i2")
+        except (OSError, ValueError) as exc:  # the server died (or was closed)
             raise TtsError(
-                f"espeak-ng did not finish speaking {text!r} within"
-                f" {self.TIMEOUT:.0f} s: check that espeak-ng works with"
-                " `espeak-ng hello`."
-            )
-        return trim(_read_wav(path))
+                "The espeak-ng process stopped unexpectedly: run the command again."
+            ) from exc
+        return trim(resample(pcm.astype(np.float32) / 32768.0, self.rate_hz))
 
-    def voices(self) -> list[tuple[str, str]]:
-        with self.lock:
-            found = self.engine.getProperty("voices")
-        return sorted((v.id.rsplit("/", 1)[-1], v.name) for v in found)
+    def _read(self, count: int) -> bytes:
+        data = self.process.stdout.read(count)
+        if data is None or len(data) != count:
+            raise OSError("short read from espeak_server")
+        return data
 
-
-def _read_wav(path: str) -> np.ndarray:
-    """16-bit mono WAV -> float32 at SAMPLE_RATE."""
-    try:
-        with wave.open(path, "rb") as f:
-            channels, width, rate = f.getnchannels(), f.getsampwidth(), f.getframerate()
-            frames = f.readframes(f.getnframes())
-    except (OSError, EOFError, wave.Error) as exc:
-        raise TtsError(f"espeak-ng wrote an unreadable file ({exc}): try again.") from exc
-    if width != 2:
-        raise TtsError(f"espeak-ng wrote {8 * width}-bit audio; coach expects 16-bit.")
-    pcm = np.frombuffer(frames, dtype="<i2").astype(np.float32) / 32768.0
-    if channels > 1:
-        pcm = pcm.reshape(-1, channels).mean(axis=1)
-    return resample(pcm, rate)
+    def close(self) -> None:
+        """Kill the server (a phrase in the making dies with it) and reap it."""
+        with contextlib.suppress(OSError):
+            self.process.kill()
+        with contextlib.suppress(OSError, ValueError):
+            self.process.stdin.close()
+        with contextlib.suppress(OSError, ValueError):
+            self.process.stdout.close()
+        self.process.wait()
 
 
 def list_voices() -> list[tuple[str, str]]:
     """(voice to pass as --voice, its description) for every installed voice."""
-    return _Speaker.shared().voices()
+    try:
+        import pyttsx3
+
+        found = pyttsx3.init("espeak").getProperty("voices")
+    except (ImportError, OSError, RuntimeError) as exc:
+        raise TtsError(NOT_INSTALLED) from exc
+    return sorted((v.id.rsplit("/", 1)[-1], v.name) for v in found)
 
 
 # -------------------------------------------------------------------- fake

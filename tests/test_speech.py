@@ -1,0 +1,168 @@
+"""Speech: clips on demand and made ahead in the background, at their
+loudness, from the phrase cache."""
+
+from __future__ import annotations
+
+import threading
+import time
+
+import numpy as np
+import pytest
+
+from coach.render.cache import PhraseCache
+from coach.render.speech import Speech, SpeechClosed, gain_db
+from coach.render.tts import FakeEngine
+
+
+class SlowEngine:
+    """FakeEngine that takes ``delay`` seconds per phrase, records the order
+    it was asked in, and can be held at a gate."""
+
+    key = "slow/en-us/175"
+
+    def __init__(self, delay=0.02, gate: threading.Event | None = None):
+        self.delay, self.gate = delay, gate
+        self.spoken: list[str] = []
+        self.entered: list[str] = []
+        self.closed = False
+        self.fake = FakeEngine()
+
+    def synthesize(self, texts, progress=None):
+        clips = []
+        for text in texts:
+            self.entered.append(text)
+            if self.gate is not None:
+                self.gate.wait(10)
+            time.sleep(self.delay)
+            self.spoken.append(text)
+            clips.append(self.fake.synthesize([text])[0])
+        return clips
+
+    def close(self):
+        self.closed = True
+
+
+def wait_for(condition, timeout=10.0):
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < deadline, "timed out"
+        time.sleep(0.005)
+
+
+def test_clip_is_trimmed_speech_at_the_target_loudness(tmp_path):
+    import pyloudnorm
+
+    with Speech(FakeEngine(), PhraseCache(FakeEngine(), tmp_path)) as speech:
+        clip = speech.clip("breathe in slowly")
+    assert clip.dtype == np.float32 and clip.ndim == 1
+    # The fake tone is 0.5 amplitude from sample 0; here it is brought to
+    # -16 LUFS as a meter hears it between silences.
+    pad = np.zeros(8820)
+    measured = pyloudnorm.Meter(22050).integrated_loudness(np.concatenate([pad, clip, pad]))
+    assert abs(measured + 16) < 0.5
+    assert np.max(np.abs(clip[:10])) < np.max(np.abs(clip))  # the fake's attack, kept
+
+
+def test_prefetch_makes_in_order_skipping_cached_and_returns_at_once(tmp_path):
+    PhraseCache(FakeEngine(), tmp_path / "slow%2Fen-us%2F175")  # unrelated folder: no effect
+    engine = SlowEngine(delay=0.05)
+    cache = PhraseCache(engine, tmp_path)
+    cache.phrases(["two"])  # already cached
+    engine.spoken.clear()
+    with Speech(engine, cache) as speech:
+        start = time.monotonic()
+        speech.prefetch(["one", "two", "three", "four"])
+        assert time.monotonic() - start < 0.04  # one phrase takes 0.05 s
+        assert speech.is_ready("two")
+        wait_for(lambda: speech.is_ready("four"))
+        assert engine.spoken == ["one", "three", "four"]
+        made = [speech.clip(t) for t in ("one", "two", "three", "four")]
+    assert engine.spoken == ["one", "three", "four"]  # nothing made twice
+    fresh = Speech(FakeEngine(), PhraseCache(FakeEngine(), tmp_path / "other"))
+    assert all(np.array_equal(m, fresh.clip(t)) for m, t in zip(made, ("one", "two", "three", "four")))
+
+
+def test_clip_jumps_the_queue(tmp_path):
+    gate = threading.Event()
+    engine = SlowEngine(delay=0.0, gate=gate)
+    with Speech(engine, PhraseCache(engine, tmp_path)) as speech:
+        speech.prefetch(["a", "b", "c", "d", "e"])
+        got = {}
+        asker = threading.Thread(target=lambda: got.update(e=speech.clip("e")))
+        wait_for(lambda: engine.entered == ["a"])  # the worker is making "a"
+        asker.start()
+        wait_for(lambda: speech._urgent == 1)  # the asker waits to make "e"
+        gate.set()  # the worker finishes "a"; the asker makes "e" next
+        asker.join(10)
+        wait_for(lambda: speech.is_ready("d"))
+    assert engine.spoken.index("e") <= 1
+    assert sorted(engine.spoken) == ["a", "b", "c", "d", "e"]
+
+
+def test_close_ends_the_worker_and_a_waiting_clip(tmp_path):
+    gate = threading.Event()
+    engine = SlowEngine(delay=0.0, gate=gate)
+    speech = Speech(engine, PhraseCache(engine, tmp_path))
+    speech.prefetch(["a", "b", "c"])
+    wait_for(lambda: engine.entered == ["a"])  # the worker is making "a"
+    errors = []
+
+    def ask():
+        try:
+            speech.clip("a")  # being made by the worker, held at the gate
+        except SpeechClosed as exc:
+            errors.append(exc)
+
+    asker = threading.Thread(target=ask)
+    asker.start()
+    time.sleep(0.05)
+    speech.close()
+    asker.join(2)
+    assert not asker.is_alive() and len(errors) == 1
+    assert engine.closed
+    gate.set()
+    speech._worker.join(2)
+    assert not speech._worker.is_alive()
+    assert engine.spoken in ([], ["a"])  # the queue was dropped
+    with pytest.raises(SpeechClosed):
+        speech.clip("b")
+
+
+def test_an_error_reaches_whoever_asks_for_that_phrase(tmp_path):
+    class Broken(SlowEngine):
+        def synthesize(self, texts, progress=None):
+            if "bad" in texts:
+                raise RuntimeError("no such phrase")
+            return super().synthesize(texts, progress)
+
+    engine = Broken(delay=0.0)
+    with Speech(engine, PhraseCache(engine, tmp_path)) as speech:
+        speech.prefetch(["bad", "good"])
+        wait_for(lambda: speech.is_ready("good"))
+        assert not speech.is_ready("bad")
+        with pytest.raises(RuntimeError, match="no such phrase"):
+            speech.clip("bad")
+        assert speech.clip("good").size
+
+
+def test_gain_is_bounded():
+    assert gain_db(-16.0) == 0.0
+    assert gain_db(-22.5) == 6.5
+    assert gain_db(-70.0) == 24.0  # near silence is never made loud
+    assert gain_db(3.0) == -19.0
+
+
+def test_real_espeak_phrases_land_at_the_target(tmp_path):
+    """espeak-ng through Speech: a count and a sentence, each measured by
+    pyloudnorm in silence, both at -16 LUFS within 0.5 LU."""
+    import pyloudnorm
+
+    from coach.render.tts import EspeakEngine
+
+    engine = EspeakEngine()
+    pad = np.zeros(8820)
+    with Speech(engine, PhraseCache(engine, tmp_path)) as speech:
+        for text in ("two", "Lie on your back and bend your knees, feet flat on the floor."):
+            clip = speech.clip(text)
+            level = pyloudnorm.Meter(22050).integrated_loudness(np.concatenate([pad, clip, pad]))
+            assert abs(level + 16) < 0.5, (text, level)
