@@ -30,6 +30,8 @@ class Level:
     """Shortest hold; shorter holds are raised to it, or, repeated, done with the breath."""
     min_reps: int = 1
     """Fewest repetitions of an exercise the text repeats (never more than the text's)."""
+    strict: bool = False
+    """The time budget was asked for (--minutes): say so when it cannot be met."""
     leave_out: tuple[tuple[str, tuple[str, ...]], ...] = ()
     """Per routine title, which exercises to leave out first to fit the time."""
 

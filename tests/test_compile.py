@@ -243,3 +243,16 @@ def test_beginner_fit_of_a_long_routine_is_not_quadratic():
     assert time.perf_counter() - start < 10
     assert minutes(program) <= 15 and len(program.exercises) + len(program.left_out) == 400
     assert all(b.reps == 2 for b in program.exercises)
+
+
+def test_a_session_of_days_is_a_typo_not_a_routine():
+    text = "".join(f"## Stretch {i}\n\n- Lie on your back.\n- Hold for 10 minutes.\n- Repeat 100 times.\n\n"
+                   for i in range(20))
+    # 20 x 100 x (600 s + about 13 s to say it) = 341 hours.
+    with pytest.raises(RoutineError, match="would last about 341 hours; check its numbers"):
+        compile_text(text, get_level("full"))
+    # A level with a time budget fits it instead (two rounds of one exercise
+    # are forty minutes: one round, and `show` says it is still too long).
+    program = compile_text(text, get_level("beginner"))
+    assert len(program.exercises) == 1 and program.exercises[0].reps == 1
+    assert "one round, and still longer than the level's 15 minutes" in program.exercises[0].changes

@@ -37,6 +37,9 @@ DEFAULT_RELEASE = "And release."
 AFTER_MOVE_RELEASE = "Bring it back slowly, and relax."
 FIT_MARGIN = 0.95
 """Fit a time budget with room to spare: speech estimates are rough."""
+MAX_SESSION_S = 24 * 3600
+"""A session longer than this is a typo in the numbers, not a routine (and
+would take long to lay out)."""
 TRANSITION_ALLOWANCE = 30
 """Seconds a change of neighbours can take off an exercise's length (its
 transition), when deciding whether it might fit again."""
@@ -105,6 +108,8 @@ class Dose:
     """Done as a movement with the breath, not as holds."""
     text_reps: int
     floor: int
+    over: bool = False
+    """Longer than the level's time even alone (a level, not --minutes, asked)."""
     """Fewest repetitions a time fit may leave: two (whole exercises go
     before everything is cut to one), or the text's own number if lower."""
 
@@ -136,6 +141,8 @@ def changes_for(model: Model, dose: Dose, level: Level) -> tuple[str, ...]:
         found.append(f"holds of {min(written)} s made {level.min_hold} s (the level's shortest hold)")
     if model.auto_mirrored:
         found.append("the text names one side only; the other side is added")
+    if dose.over:
+        found.append(f"one round, and still longer than the level's {level.max_minutes:g} minutes")
     return tuple(found)
 
 
@@ -434,6 +441,11 @@ def compile_program(routine: Routine, level: Level, style: str = "down", titled:
     routine's list first, else the longest) until it fits."""
     models = settle_positions([model_exercise(plan_exercise(e)) for e in routine.exercises], routine)
     doses = [dose_for(m, level) for m in models]
+    if not level.max_minutes:
+        rough = sum(d.reps * (sum(d.seconds) + 8 * len(d.seconds) + 5) + 20 for d in doses)
+        if rough > MAX_SESSION_S:
+            raise RoutineError(f"at the {level.name} level this routine would last about "
+                               f"{round(rough / 3600)} hours; check its numbers, or fit it with --minutes")
     keep = list(range(len(models)))
     left_out: list[str] = []
     left_index: dict[str, int] = {}
@@ -468,6 +480,12 @@ def compile_program(routine: Routine, level: Level, style: str = "down", titled:
         order = leave_out_order(routine, level, models, lengths)
         # 2. Whole exercises left out: the routine's own list first, else the longest.
         while total > budget:
+            if len(keep) == 1 and not level.strict:
+                # Even the one exercise left is longer than the level likes:
+                # one round of it, and `show` says so.
+                only = keep[0]
+                doses[only] = replace(doses[only], reps=1, over=True)
+                break
             if len(keep) == 1:
                 need = to_seconds(total) / 60
                 raise ConfigError(f"this routine cannot fit in {minutes_words(level.max_minutes)} at the "

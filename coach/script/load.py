@@ -79,7 +79,7 @@ def load_program(routine: str, level: str | None = None, style: str = "down",
     title = path.stem.replace("-", " ").replace("_", " ")
     chosen = get_level(level_name)
     if minutes:
-        chosen = replace(chosen, max_minutes=minutes)
+        chosen = replace(chosen, max_minutes=minutes, strict=True)
     return compile_text(text, chosen, name=title, file=shown, style=style)
 
 
