@@ -3,8 +3,13 @@ loudness, from the phrase cache."""
 
 from __future__ import annotations
 
+import os
+import signal
+import subprocess
+import sys
 import threading
 import time
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -166,3 +171,86 @@ def test_real_espeak_phrases_land_at_the_target(tmp_path):
             clip = speech.clip(text)
             level = pyloudnorm.Meter(22050).integrated_loudness(np.concatenate([pad, clip, pad]))
             assert abs(level + 16) < 0.5, (text, level)
+
+
+# ------------------------------------------------------ processes and signals
+
+COACH = [sys.executable, "-c", "from coach.cli import main; main()"]
+
+
+def session_processes(sid: int) -> dict[int, str]:
+    """pid -> command line of every live process in session ``sid``."""
+    found = {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+            cmdline = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
+        except OSError:
+            continue
+        fields = stat[stat.rindex(")") + 2:].split()
+        if fields[0] != "Z" and int(fields[3]) == sid:
+            found[int(entry.name)] = cmdline
+    return found
+
+
+def cold_export(tmp_path):
+    out = tmp_path / "out"
+    out.mkdir()
+    env = {**os.environ, "XDG_CACHE_HOME": str(tmp_path / "cache"), "XDG_CONFIG_HOME": str(tmp_path / "config")}
+    proc = subprocess.Popen([*COACH, "export", "full", "-o", str(out / "s.wav")], env=env,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True)
+    return proc, out
+
+
+@pytest.mark.parametrize("signum,to_group", [(signal.SIGINT, True), (signal.SIGTERM, False), (signal.SIGHUP, True)])
+def test_a_signal_while_speech_is_made_ends_every_process_at_once(tmp_path, signum, to_group):
+    """Sent as soon as the first espeak-ng server is up (the workers are
+    starting): every process of the export is gone within a second, one
+    line, a non-zero exit, no file left in the output or cache folders."""
+    proc, out = cold_export(tmp_path)
+    deadline = time.monotonic() + 60
+    while not any("espeak_server" in c for c in session_processes(proc.pid).values()):
+        assert proc.poll() is None, proc.communicate()
+        assert time.monotonic() < deadline
+        time.sleep(0.002)
+    (os.killpg if to_group else os.kill)(proc.pid, signum)
+    sent = time.monotonic()
+    while session_processes(proc.pid):
+        assert time.monotonic() - sent < 1.0, session_processes(proc.pid)
+        time.sleep(0.01)
+    _, err = proc.communicate(timeout=10)
+    assert proc.returncode != 0
+    assert len(err.splitlines()) <= 1 and "Traceback" not in err, err
+    assert list(out.iterdir()) == []
+    assert [p.name for p in (tmp_path / "cache").rglob("*") if p.name.endswith(".tmp")] == []
+
+
+def test_a_finished_export_leaves_no_process(tmp_path):
+    proc, out = cold_export(tmp_path)
+    _, err = proc.communicate(timeout=300)
+    assert proc.returncode == 0, err
+    assert session_processes(proc.pid) == {}
+    assert sorted(p.name for p in out.iterdir()) == ["s.vtt", "s.wav"]
+
+
+def test_concurrent_cold_exports_and_rebuilt_entries_give_the_same_bytes(tmp_path):
+    """Two cold exports at once (each with its own cache) write the same
+    bytes; deleting a few cache entries and exporting again changes nothing."""
+    def start(name, cache):
+        env = {**os.environ, "XDG_CACHE_HOME": str(tmp_path / cache), "XDG_CONFIG_HOME": str(tmp_path / "config")}
+        return subprocess.Popen([*COACH, "export", "beginner", "-o", str(tmp_path / f"{name}.wav")], env=env,
+                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+
+    runs = [start("a", "ca"), start("b", "cb")]
+    for proc in runs:
+        assert proc.wait(300) == 0, proc.communicate()
+    entries = sorted((tmp_path / "ca").rglob("*.clip"))
+    assert len(entries) > 20
+    for entry in entries[::7]:
+        entry.unlink()
+    assert start("c", "ca").wait(300) == 0
+    a, b, c = ((tmp_path / f"{n}.wav").read_bytes() for n in "abc")
+    assert a == b == c
+    assert (tmp_path / "a.vtt").read_text() == (tmp_path / "c.vtt").read_text()

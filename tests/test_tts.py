@@ -116,3 +116,20 @@ def test_trim_cuts_silence_at_both_ends():
     assert out.size > tone.size  # some of the "decay" was kept
     assert out[-1] == 0.0
     assert trim(np.zeros(500, dtype=np.float32)).size == 0
+
+
+def test_espeak_gives_the_same_samples_whatever_it_spoke_before(tmp_path):
+    """libespeak-ng carries state from one phrase to the next; each phrase
+    must still come out as `espeak-ng -w` speaks it alone, trimmed."""
+    import wave
+
+    text = "Lie on your back and bend your knees."
+    first = EspeakEngine().synthesize([text])[0]
+    engine = EspeakEngine(workers=1)
+    after = engine.synthesize(["two", "Breathe out slowly.", text, "three", text])
+    engine.close()
+    assert np.array_equal(after[2], first) and np.array_equal(after[4], first)
+    subprocess.run(["espeak-ng", "-v", "en-us", "-s", "175", "-w", str(tmp_path / "x.wav"), text], check=True)
+    with wave.open(str(tmp_path / "x.wav")) as w:
+        alone = np.frombuffer(w.readframes(w.getnframes()), "<i2").astype(np.float32) / 32768
+    assert np.array_equal(trim(alone), first)

@@ -64,7 +64,7 @@ def _speak(espeak, text: bytes, out: int) -> None:
         return 0
 
     espeak.SetSynthCallback(collect)
-    status = espeak.Synth(text, flags=espeak.CHARS_UTF8)
+    status = espeak.Synth(text, flags=espeak.CHARS_UTF8 | espeak.ENDPAUSE)
     if status != 0:
         os._exit(2)
     _write(out, b"".join(chunks))
