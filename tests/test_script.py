@@ -107,7 +107,7 @@ def test_title_is_the_routines_own(every):
     assert titles["seed-full"] == "Relieve Pain and Improve Flexibility: 12 Back Stretches"
     for name, data in every:
         first = data["script"][0]["text"]
-        assert first.startswith("Welcome. This is ") and "-" not in first.split(",")[0], (name, first)
+        assert first.startswith("Welcome to ") and "-" not in first.split(",")[0], (name, first)
 
 
 BACK_POSITIONS = ["back"] * 6 + ["stomach", "hands-knees", "hands-knees", "seated", "seated", "standing"]
@@ -295,7 +295,7 @@ def test_names_numbers_and_asides_are_said_for_the_ear():
     assert "Exercise one of two: Hamstring stretch." in said
     assert "Hold for a minute and a half." in said and "Hold for three minutes." in said
     assert not any("okay" in t or "Photo" in t or "my-file" in t or "my file" in t for t in said + counts)
-    assert said[0].startswith("Welcome. This is Evening unwind, at the full level")
+    assert said[0].startswith("Welcome to Evening unwind, at the full level")
     assert "Breathing slowly." in counts  # the text's cue, said inside the hold
     assert "You'll need a towel." in said
 
@@ -373,5 +373,5 @@ def test_a_file_without_a_title_is_not_called_by_its_name(tmp_path):
     path.write_text("- Lie on your back.\n- Hug your knees to your chest.\n- Hold for 20 seconds.\n")
     data = contract(load_program(str(path), "full"))
     said = [c["text"] for c in data["script"] if c["kind"] == "say"]
-    assert said[0].startswith("Welcome. This is your routine, at the full level: one exercise")
+    assert said[0].startswith("Welcome to your routine, at the full level: one exercise")
     assert not any("My knees" in t for t in said)

@@ -85,6 +85,8 @@ def clean_title(title: str) -> str:
     """The routine's title as said after "This is" (its own capitals kept)."""
     if title.isupper():  # "HOME EXERCISE PROGRAM" is not shouted
         title = title.capitalize()
+    title = re.sub(r"^(?:this is )?my\b", "your", title.strip(), flags=re.IGNORECASE)  # the listener's, aloud
+    title = re.sub(r"^(?:A|An|The)\b", lambda m: m.group(0).lower(), title)  # "welcome to a neck …"
     said = clean(title).rstrip(".!?")
     return title.strip()[:1] + said[1:] if said and title.strip()[:1].lower() == said[:1].lower() else said
 
@@ -130,7 +132,7 @@ def opening_lines(title: str, level: str, count: int, seconds: float, notes: tup
     and the tones the listener will hear."""
     exercises = "one exercise" if count == 1 else f"{say_number(count)} exercises"
     named = clean_title(title) if title else "your routine"
-    lines = [f"Welcome. This is {named}, at the {level} level: {exercises}, {minutes_phrase(seconds)}."]
+    lines = [f"Welcome to {named}, at the {level} level: {exercises}, {minutes_phrase(seconds)}."]
     kit = equipment(steps)
     if kit:
         lines.append(f"You'll need {and_list(['a ' + k for k in kit])}.")
