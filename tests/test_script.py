@@ -375,3 +375,19 @@ def test_a_file_without_a_title_is_not_called_by_its_name(tmp_path):
     said = [c["text"] for c in data["script"] if c["kind"] == "say"]
     assert said[0].startswith("Welcome to your routine, at the full level: one exercise")
     assert not any("My knees" in t for t in said)
+
+
+def test_one_at_a_time_is_not_a_count_and_effort_goes_with_the_out_breath():
+    text = ("# Morning\n\n## Roll-down\n\n- Stand tall with your knees soft.\n"
+            "- Tuck your chin and roll down slowly, one vertebra at a time.\n"
+            "- Roll back up just as slowly.\n- Repeat four times.\n\n"
+            "## Cat and cow\n\n- Come onto your hands and knees.\n"
+            "- Let your belly sink and lift your head.\n- Hold for 5 seconds.\n"
+            "- Round your back up toward the ceiling.\n- Hold for 5 seconds.\n- Repeat 6 times.\n")
+    data = script_of(text, "beginner")
+    said = [c["text"] for c in data["script"] if c["kind"] == "say"]
+    assert data["exercises"][0]["reps"] == 3
+    assert "Breathe out, tuck your chin and roll down slowly, one vertebra at a time." in said
+    assert "Breathe in, roll back up just as slowly." in said
+    assert "Breathe in, let your belly sink and lift your head." in said
+    assert "Breathe out, round your back up toward the ceiling." in said

@@ -49,7 +49,10 @@ whose shortest hold is longer."""
 REMINDER = re.compile(r"^(?:keep|your|make sure|don'?t|do not|try|remember|breathe|inhale|exhale|"
                       r"rest your head)\b", re.I)
 """Sentences that remind rather than move: said the first time only."""
-OUT_BREATH = re.compile(r"\b(?:round|ceiling|tuck|curl|flatten|press|tighten|squeeze|lift|raise|exhale)\w*", re.I)
+OUT_BREATH = re.compile(r"\b(?:round|tuck|curl|flatten|press|tighten|squeeze|lower|exhale)\w*|\bceiling\b", re.I)
+IN_BREATH = re.compile(r"\b(?:sink|arch|lift|raise|look up|open|extend|reach|inhale)\w*", re.I)
+"""Which half of a two-part movement goes with the out-breath (rounding,
+tucking, tightening) and which with the in-breath (arching, opening)."""
 
 
 # ------------------------------------------------------------------ counts
@@ -342,11 +345,14 @@ def paced(moves: list[str], back: str | None, reps: int, level: Level, side: str
                                 rep, side))
         return acts
     moves = list(moves)
-    if len(moves) == 1:
+    single = len(moves) == 1
+    if single:
         moves.append(back or "And relax")
-    outs = [bool(OUT_BREATH.search(m)) for m in moves]
+    lean = [len(OUT_BREATH.findall(m)) - len(IN_BREATH.findall(m)) for m in moves]
+    outs = [lean[0] > lean[1], lean[1] > lean[0]]
     if outs[0] == outs[1]:
-        outs = [False, True]
+        # One effort and its release: the effort on the out-breath.
+        outs = [True, False] if single else [False, True]
     breath = lambda n: "Breathe out" if outs[n] else "Breathe in"  # noqa: E731
     pace = max(BREATH_S / 2, level.rep_pace / 2)
     if reps > 1:

@@ -155,7 +155,8 @@ def body_part(title: str, names: list[str]) -> str:
     text = " ".join(names)
     counts = {part: len(re.findall(rf"\b(?:{PART_WORDS[part]})\b", text, re.IGNORECASE)) for part in BODY_PARTS}
     best = max(BODY_PARTS, key=lambda p: counts[p])
-    return best if counts[best] else "body"
+    tied = sum(counts[p] == counts[best] for p in BODY_PARTS)
+    return best if counts[best] and tied == 1 else "body"
 
 
 def closing_lines(final: Position | None, title: str, names: list[str], notes: tuple[Step, ...]) -> list[str]:

@@ -65,7 +65,7 @@ REST_WORDS = re.compile(
 HOLD_WORDS = re.compile(r"\b(?:hold|stay|remain|keep|maintain|sustain)\b", re.IGNORECASE)
 
 REPS = re.compile(
-    rf"(?:(?P<sa>{NUMBER})\s+sets?\s+of\s+)?{_range('r')}\s*(?P<more>more\s+|additional\s+)?"
+    rf"(?<!\bat )(?:(?P<sa>{NUMBER})\s+sets?\s+of\s+)?{_range('r')}\s*(?P<more>more\s+|additional\s+)?"
     r"(?:times?\b|x\b|repetitions?\b|reps?\b)"
     r"|\b(?P<word>once|twice|thrice)\b",
     re.IGNORECASE,
