@@ -7,13 +7,20 @@ run time. Clips come out like espeak-ng's: mono float32 at ``SAMPLE_RATE``,
 trimmed so they start where they become audible.
 
 The model is loaded once per engine, on its first ``synthesize`` (about
-0.3 s), and then serves every phrase of the run.
+0.3 s), in a server process that forks once per phrase (fork_server.py): the
+same phrase always gives the same samples, and the working memory of a
+phrase goes away with its child. Piper's memory grows with the length of a
+sentence (~1.2 MB per character: 150 -> 320 MB for a 133-character phrase),
+so sentences longer than MAX_PIECE_CHARS are spoken in pieces split at their
+commas, semicolons, colons and dashes, joined with the voice's own pause.
 """
 
 from __future__ import annotations
 
 import importlib
 import json
+import re
+import threading
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -21,7 +28,7 @@ from typing import Any
 import numpy as np
 
 from coach.errors import TtsError
-from coach.render.tts import DEFAULT_RATE, Progress, check_rate, resample, trim
+from coach.render.tts import DEFAULT_RATE, Progress, Server, check_rate, resample
 from coach.units import to_samples
 
 INSTALL = '.venv/bin/pip install -e ".[piper]"'
@@ -48,10 +55,15 @@ running, one thread synthesised 14x faster than real time and two only 7.6x:
 onnxruntime's spinning thread pool loses badly to contention."""
 SEED = 0
 """onnxruntime's random seed, set before the model loads. Piper's models draw
-noise (for natural variation), and the generator is seeded when the session
-is created, not per phrase. With a fixed seed a fresh engine speaking the
-same phrases in the same order gives the same samples; across runs the phrase
-cache keeps exports byte-identical anyway."""
+noise (for natural variation) from a generator seeded when the session is
+created; every phrase is spoken by a fork of the freshly loaded server, so
+every phrase starts from this seed."""
+MAX_PIECE_CHARS = 60
+"""Longest stretch of text given to the model at once, when the sentence
+has a natural pause (comma, semicolon, colon, dash) to split it at."""
+CLAUSE_PAUSE = 0.05
+"""Seconds added where a long sentence was split: with the silence at the
+edges of the two pieces it makes a comma's pause."""
 
 
 class PiperEngine:
@@ -67,74 +79,118 @@ class PiperEngine:
     def __init__(self, voice: str | None = None, rate: int | None = None):
         self.voice = voice or DEFAULT_VOICE
         self.rate = check_rate(rate)
-        self.length_scale = PACE * DEFAULT_RATE / self.rate
-        """Piper's phoneme length factor (> 1 is slower)."""
         self.key = f"piper/{self.voice}/{self.rate}"
         # Fail now, not at the first phrase: a warm cache would otherwise
         # hide a missing extra until some phrase is new.
         _import("piper")
         self._package = _voice_package(self.voice)
-        self._model: Any = None
+        self._server: Server | None = None
+        self._lock = threading.Lock()
 
     def synthesize(
         self, texts: Sequence[str], progress: Progress | None = None
     ) -> list[np.ndarray]:
         clips = []
-        for text in texts:
-            clips.append(self._speak(text))
-            if progress:
-                progress(1)
+        with self._lock:
+            for text in texts:
+                clips.append(self._speak(text))
+                if progress:
+                    progress(1)
         return clips
 
-    def _load(self) -> Any:
-        """The PiperVoice, loaded on first use and kept."""
-        if self._model is None:
-            import onnxruntime
-            from piper import PiperConfig, PiperVoice
-
-            model, config = self._package.model_path(), self._package.config_path()
-            try:
-                settings = PiperConfig.from_dict(json.loads(Path(config).read_text("utf-8")))
-                # Our own session rather than PiperVoice.load, which takes no
-                # session options: one thread (see THREADS), and the seed.
-                options = onnxruntime.SessionOptions()
-                options.intra_op_num_threads = THREADS
-                options.inter_op_num_threads = THREADS
-                onnxruntime.set_seed(SEED)
-                session = onnxruntime.InferenceSession(
-                    str(model), sess_options=options, providers=["CPUExecutionProvider"]
-                )
-            except Exception as exc:  # onnxruntime's errors share no useful base
-                raise TtsError(
-                    f"The Piper voice {self.voice} could not be loaded from {model}"
-                    f" ({exc}): reinstall it with `{INSTALL}`."
-                ) from exc
-            self._model = PiperVoice(session=session, config=settings)
-        return self._model
+    def close(self) -> None:
+        """End the server process now (it starts again if needed)."""
+        if self._server is not None:
+            self._server.close()
+            self._server = None
 
     def _speak(self, text: str) -> np.ndarray:
         if not text.strip():
             return np.zeros(0, dtype=np.float32)
-        model = self._load()
-        from piper import SynthesisConfig
+        if self._server is None or not self._server.alive():
+            model = self._package.model_path()
+            self._server = Server("piper", self.voice, self.rate, errors={
+                b"NI": NOT_INSTALLED,
+                b"NF": f"Unknown Piper voice '{self.voice}': list the installed voices with `coach voices`.",
+                b"NL": f"The Piper voice {self.voice} could not be loaded from {model}: reinstall it with `{INSTALL}`.",
+            })
+        return self._server.speak(text)
 
-        # normalize_audio=False: Piper would otherwise scale every sentence
-        # to full scale on its own, so "two" and a long instruction would
-        # differ in loudness; the mixer sets the session's loudness instead.
-        config = SynthesisConfig(length_scale=self.length_scale, normalize_audio=False)
-        try:
-            chunks = list(model.synthesize(text, syn_config=config))
-        except Exception as exc:  # phonemizer or onnxruntime failure
-            raise TtsError(f"Piper failed to speak {text!r}: {exc}.") from exc
-        if not chunks:
-            return np.zeros(0, dtype=np.float32)
-        pause = np.zeros(to_samples(SENTENCE_PAUSE * self.length_scale), dtype=np.float32)
+
+def length_scale(rate: int) -> float:
+    """Piper's phoneme length factor for ``rate`` words per minute (> 1 is slower)."""
+    return PACE * DEFAULT_RATE / rate
+
+
+def pieces(text: str) -> list[tuple[str, bool]]:
+    """``text`` as (piece, ends a sentence) pairs: its sentences, and those
+    longer than MAX_PIECE_CHARS split at natural pauses into pieces as long
+    as possible within it (a clause longer on its own stays whole)."""
+    found = []
+    for sentence in re.split(r"(?<=[.!?])\s+", text.strip()):
+        if not sentence:
+            continue
+        clauses = re.split(r"(?<=[,;:])\s+|\s+(?=[—–-]\s)", sentence) if len(sentence) > MAX_PIECE_CHARS else [sentence]
+        current = ""
+        for clause in clauses:
+            if current and len(current) + 1 + len(clause) > MAX_PIECE_CHARS:
+                found.append((current, False))
+                current = clause
+            else:
+                current = f"{current} {clause}" if current else clause
+        found.append((current, True))
+    return found
+
+
+def server_setup(voice: str, rate: int):
+    """In the fork server: load the voice; (sample rate, speak(text) -> int16
+    bytes at that rate, untrimmed)."""
+    from coach.render.fork_server import SetupError
+
+    try:
+        import onnxruntime
+        from piper import PiperConfig, PiperVoice, SynthesisConfig
+
+        package = _voice_package(voice)
+    except (ImportError, TtsError) as exc:
+        raise SetupError(b"NF" if voice not in VOICES else b"NI") from exc
+    try:
+        settings = PiperConfig.from_dict(json.loads(Path(package.config_path()).read_text("utf-8")))
+        # Our own session rather than PiperVoice.load, which takes no
+        # session options: one thread (see THREADS), and the seed.
+        options = onnxruntime.SessionOptions()
+        options.intra_op_num_threads = THREADS
+        options.inter_op_num_threads = THREADS
+        onnxruntime.set_seed(SEED)
+        session = onnxruntime.InferenceSession(
+            str(package.model_path()), sess_options=options, providers=["CPUExecutionProvider"]
+        )
+    except Exception as exc:  # onnxruntime's errors share no useful base
+        raise SetupError(b"NL") from exc
+    model = PiperVoice(session=session, config=settings)
+    scale = length_scale(rate)
+    # normalize_audio=False: Piper would otherwise scale every sentence to
+    # full scale on its own; each phrase's loudness is measured and set later.
+    config = SynthesisConfig(length_scale=scale, normalize_audio=False)
+    sentence_pause = np.zeros(to_samples(SENTENCE_PAUSE * scale), dtype=np.float32)
+    clause_pause = np.zeros(to_samples(CLAUSE_PAUSE * scale), dtype=np.float32)
+
+    def speak(text: str) -> bytes:
         parts = []
-        for i, chunk in enumerate(chunks):
-            if i:
-                parts.append(pause)
-            parts.append(resample(chunk.audio_float_array, chunk.sample_rate))
-        return trim(np.concatenate(parts))
+        for piece, ends_sentence in pieces(text):
+            for chunk in model.synthesize(piece, syn_config=config):
+                parts.append(resample(chunk.audio_float_array, chunk.sample_rate))
+                parts.append(sentence_pause)
+            if not ends_sentence:
+                parts[-1] = clause_pause
+        if not parts:
+            return b""
+        audio = np.concatenate(parts[:-1] or [np.zeros(0, np.float32)])
+        return np.round(np.clip(audio, -1.0, 32767 / 32768) * 32768).astype("<i2").tobytes()
+
+    from coach.units import SAMPLE_RATE
+
+    return SAMPLE_RATE, speak
 
 
 def piper_voices() -> list[tuple[str, str]]:

@@ -130,7 +130,7 @@ def _release(n: int) -> np.ndarray:
 
 class EspeakEngine:
     """The real voice: libespeak-ng in small server processes that fork once
-    per phrase (see espeak_server.py), so a phrase's samples depend only on
+    per phrase (see fork_server.py), so a phrase's samples depend only on
     its text, voice and rate. Big batches are shared between SERVERS
     servers (one per core); the servers start on the first phrase, end with
     ``close()`` and never outlive this process."""
@@ -140,7 +140,7 @@ class EspeakEngine:
         self.rate = check_rate(rate)
         self.workers = workers
         self.key = f"espeak/{self.voice}/{self.rate}"
-        self._servers: list[_Server] = []
+        self._servers: list[Server] = []
         self._lock = threading.Lock()
         weakref.finalize(self, _close_all, self._servers)
 
@@ -162,10 +162,10 @@ class EspeakEngine:
         """End the server processes now (they start again if needed)."""
         _close_all(self._servers)
 
-    def _start(self, count: int) -> list["_Server"]:
+    def _start(self, count: int) -> list["Server"]:
         self._servers[:] = [s for s in self._servers if s.alive()]
         while len(self._servers) < count:
-            self._servers.append(_Server(self.voice, self.rate))
+            self._servers.append(Server("espeak", self.voice, self.rate))
         return self._servers[:count]
 
 
@@ -175,7 +175,7 @@ PHRASES_PER_SERVER = 20
 """Below this many phrases a second server (~50 ms to start) does not pay."""
 
 
-def _share(servers: list["_Server"], texts: list[str], progress: Progress | None) -> list[np.ndarray]:
+def _share(servers: list["Server"], texts: list[str], progress: Progress | None) -> list[np.ndarray]:
     """Speak ``texts`` on several servers at once (one thread each, taking
     the next phrase from a shared list), clips in the order of ``texts``."""
     clips: list[np.ndarray | None] = [None] * len(texts)
@@ -183,7 +183,7 @@ def _share(servers: list["_Server"], texts: list[str], progress: Progress | None
     cursor = iter(range(len(texts)))
     take = threading.Lock()
 
-    def work(server: _Server) -> None:
+    def work(server: Server) -> None:
         try:
             while True:
                 with take:
@@ -207,7 +207,7 @@ def _share(servers: list["_Server"], texts: list[str], progress: Progress | None
         if item is None:
             if progress:
                 progress(1)
-        elif isinstance(item, _Server):
+        elif isinstance(item, Server):
             finished += 1
         elif error is None:
             error = item
@@ -216,31 +216,38 @@ def _share(servers: list["_Server"], texts: list[str], progress: Progress | None
     return clips  # type: ignore[return-value]
 
 
-def _close_all(servers: list["_Server"]) -> None:
+def _close_all(servers: list["Server"]) -> None:
     for server in servers:
         server.close()
     servers.clear()
 
 
-class _Server:
-    """One espeak_server process and its pipe."""
+class Server:
+    """One fork_server process and its pipe. ``errors`` maps the server's
+    set-up replies to what to tell the user."""
 
-    def __init__(self, voice: str, rate: int):
-        try:  # fail here, in this process, when the library is missing
-            ctypes.cdll.LoadLibrary("libespeak-ng.so.1")
-        except OSError as exc:
-            raise TtsError(NOT_INSTALLED) from exc
+    def __init__(self, engine: str, voice: str, rate: int, errors: dict[bytes, str] | None = None):
+        errors = errors or {
+            b"NF": f"Unknown voice '{voice}': list the installed voices with `coach voices`.",
+            b"NI": NOT_INSTALLED,
+        }
+        if engine == "espeak":
+            try:  # fail here, in this process, when the library is missing
+                ctypes.cdll.LoadLibrary("libespeak-ng.so.1")
+            except OSError as exc:
+                raise TtsError(NOT_INSTALLED) from exc
+        self.engine = engine
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "coach.render.espeak_server", voice, str(rate)],
+            [sys.executable, "-m", "coach.render.fork_server", engine, voice, str(rate)],
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
         )
-        reply = self._read(2)
-        if reply == b"NF":
-            self.close()
-            raise TtsError(f"Unknown voice '{voice}': list the installed voices with `coach voices`.")
+        try:
+            reply = self._read(2)
+        except OSError:
+            reply = b"NI"
         if reply != b"OK":
             self.close()
-            raise TtsError(NOT_INSTALLED)
+            raise TtsError(errors.get(reply) or f"The {engine} voice could not start: run the command again.")
         self.rate_hz = struct.unpack("<I", self._read(4))[0]
 
     def alive(self) -> bool:
@@ -255,11 +262,11 @@ class _Server:
             self.process.stdin.flush()
             count = struct.unpack("<i", self._read(4))[0]
             if count < 0:
-                raise TtsError(f"espeak-ng failed to speak {text!r}: check that `espeak-ng hello` works.")
+                raise TtsError(f"{self.engine} failed to speak {text!r}: run the command again.")
             pcm = np.frombuffer(self._read(2 * count), dtype="<i2")
         except (OSError, ValueError) as exc:  # the server died (or was closed)
             raise TtsError(
-                "The espeak-ng process stopped unexpectedly: run the command again."
+                f"The {self.engine} speech process stopped unexpectedly: run the command again."
             ) from exc
         return trim(resample(pcm.astype(np.float32) / 32768.0, self.rate_hz))
 
