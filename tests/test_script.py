@@ -391,3 +391,33 @@ def test_one_at_a_time_is_not_a_count_and_effort_goes_with_the_out_breath():
     assert "Breathe in, roll back up just as slowly." in said
     assert "Breathe in, let your belly sink and lift your head." in said
     assert "Breathe out, round your back up toward the ceiling." in said
+
+
+POSITIONS = [
+    ("Lie on your back with your knees bent.", "back"),
+    ("Lie down on your back on the floor.", "back"),
+    ("Lying flat, bring one knee up.", "back"),
+    ("Lie supine with your arms by your sides.", "back"),
+    ("Lie face down with your forehead on your hands.", "stomach"),
+    ("Lie on your front.", "stomach"),
+    ("Lie on your left side with your knees bent.", "side"),
+    ("Get down on all fours.", "hands-knees"),
+    ("Start in a tabletop position.", "hands-knees"),
+    ("Kneel on a soft mat.", "kneeling"),
+    ("Sit on the floor with your legs out in front.", "seated"),
+    ("Sit cross-legged.", "seated"),
+    ("Come to a seated position.", "seated"),
+    ("Sit upright in a sturdy chair.", "chair"),
+    ("Sit on a chair with your feet flat.", "chair"),
+    ("Stand behind a chair and hold its back.", "standing"),
+    ("Begin in a standing position.", "standing"),
+    ("Stand tall with your feet apart.", "standing"),
+    ("From standing, reach up.", "standing"),
+]
+
+
+@pytest.mark.parametrize("sentence,position", POSITIONS)
+def test_starting_positions_from_real_phrasing(sentence, position):
+    from coach.script.exercise import position_of
+
+    assert position_of([sentence]).value == position

@@ -51,7 +51,8 @@ POSITION_RULES: tuple[tuple[Position, re.Pattern], ...] = tuple(
         (Position.HANDS_KNEES, r"\ball fours\b|\bhands and knees\b|\btable ?top\b|\bquadruped\b"),
         (Position.KNEELING, r"\bkneel(?:ing)?\b"),
         (Position.SEATED, r"^(?:\w+ )?(?:sit|sitting|be seated)\b|\bseated\b|\bsit (?:on the floor|tall|up)\b"),
-        (Position.STANDING, r"^(?:\w+ )?(?:stand|standing)\b|\bstand (?:up|tall|straight)\b"),
+        (Position.STANDING, r"^(?:\w+ )?(?:stand|standing)\b|\bstand (?:up|tall|straight)\b"
+                            r"|\bstanding (?:position|up|tall)\b|\bstand(?:ing)? (?:with|on|behind|beside|next to|facing|in)\b"),
     )
 )
 
