@@ -211,7 +211,7 @@ def test_a_signal_while_speech_is_made_ends_every_process_at_once(tmp_path, sign
     line, a non-zero exit, no file left in the output or cache folders."""
     proc, out = cold_export(tmp_path)
     deadline = time.monotonic() + 60
-    while not any("espeak_server" in c for c in session_processes(proc.pid).values()):
+    while not any("fork_server" in c for c in session_processes(proc.pid).values()):
         assert proc.poll() is None, proc.communicate()
         assert time.monotonic() < deadline
         time.sleep(0.002)
