@@ -112,11 +112,21 @@ def block_seconds(timeline: Timeline) -> list[float]:
 
 
 def estimate_block(block: Block) -> int:
-    """Estimated samples one block takes on its own; blocks lay out
+    """Estimated samples one block takes on its own, summed the way
+    ``layout`` advances (without placing any cue): blocks lay out
     independently, so a session lasts the sum of its blocks plus the lead-in
-    and tail (what a time-budget fit needs without laying out everything)."""
-    alone = layout(Program("", "", (block,)), estimate_speech, ESTIMATED_BEEPS)
-    return alone.length - to_samples(LEAD_IN_S) - to_samples(TAIL_S)
+    and tail, which is what a time-budget fit needs."""
+    t = 0
+    for action in block.actions:
+        if isinstance(action, Say):
+            t += estimate_speech(action.text) + to_samples(GAP_AFTER_SPEECH_S + action.pause)
+        elif isinstance(action, Beep):
+            t += ESTIMATED_BEEPS[action.kind] + to_samples(GAP_AFTER_BEEP_S)
+        elif isinstance(action, Pause):
+            t += to_samples(action.seconds)
+        elif isinstance(action, Hold):
+            t += action.seconds * SAMPLE_RATE + ESTIMATED_BEEPS[BeepKind.HOLD_END] + to_samples(GAP_AFTER_BEEP_S)
+    return t
 
 
 def estimate_total(block_samples: list[int]) -> int:

@@ -256,3 +256,18 @@ def test_a_session_of_days_is_a_typo_not_a_routine():
     program = compile_text(text, get_level("beginner"))
     assert len(program.exercises) == 1 and program.exercises[0].reps == 1
     assert "one round, and still longer than the level's 15 minutes" in program.exercises[0].changes
+
+
+def test_a_blocks_estimate_is_its_layout():
+    """The fit sums blocks without laying them out; the sum must be what
+    the layout would give, block by block and in total."""
+    from coach.model import Program
+    from coach.timeline import ESTIMATED_BEEPS, estimate_block, estimate_speech, estimate_total, layout
+
+    for level in ("beginner", "full"):
+        program = load_program(level)
+        for block in program.blocks:
+            alone = layout(Program("", "", (block,)), estimate_speech, ESTIMATED_BEEPS)
+            assert estimate_block(block) == alone.length - layout(Program("", "", ()), estimate_speech,
+                                                                   ESTIMATED_BEEPS).length
+        assert estimate_total([estimate_block(b) for b in program.blocks]) == estimate(program).length
