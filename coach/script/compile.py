@@ -173,7 +173,7 @@ def announced_side(hold: HoldPlan, side: str | None) -> str:
 def brief(text: str) -> str:
     """A move as the second half of "Breathe out, …"."""
     text = re.sub(r"^(?:now|then|and|slowly|gently)\b,?\s*", "", text.strip(), flags=re.I).rstrip(".!")
-    return text[0].lower() + text[1:] if text[:2] != "I " else text
+    return text[:1].lower() + text[1:] if text[:2] != "I " else text
 
 
 def moves_for(hold: HoldPlan, first_time: bool) -> list[str]:
@@ -284,7 +284,7 @@ def hold_actions(model: Model, dose: Dose, level: Level, style: str, number: int
                 n = seconds // BREATH_S
                 length = "one breath" if n == 1 else f"{say_number(n)} breaths"
             acts.append(say(f"Hold for {length}.", Phase.HOLD, rep=rep, side=side))
-        spoken_cues = tuple(clean(c) for c in cues)
+        spoken_cues = tuple(c for c in map(clean, cues) if c)
         acts.append(Hold(seconds, side, counts_for(seconds, level, style, spoken_cues, hold.breaths), rep))
         if hold.release:
             acts.append(say(hold.release, Phase.RELEASE, level.rest, rep, side))
