@@ -204,6 +204,9 @@ def transition(before: Position | None, after: Position) -> tuple[str, float] | 
                            "Take your time.",
         Position.SEATED: "Roll to your side and press yourself up to sitting. Take your time.",
     }
+    if before == Position.STOMACH and after in (Position.HANDS_KNEES, Position.KNEELING):
+        up = "" if after == Position.HANDS_KNEES else ", then come up to kneeling"
+        return (f"Press yourself up slowly onto your hands and knees{up}. Take your time.", 10.0)
     if before in LYING and after in FLOOR:
         return (floor_to[after], 10.0)
     if before in (Position.HANDS_KNEES, Position.KNEELING) and after in LYING:
