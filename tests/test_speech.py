@@ -254,3 +254,22 @@ def test_concurrent_cold_exports_and_rebuilt_entries_give_the_same_bytes(tmp_pat
     a, b, c = ((tmp_path / f"{n}.wav").read_bytes() for n in "abc")
     assert a == b == c
     assert (tmp_path / "a.vtt").read_text() == (tmp_path / "c.vtt").read_text()
+
+
+def test_music_is_only_ever_turned_down():
+    """A quiet or silent track is played as it is, never raised (a silent
+    first stretch once made the music gain infinite)."""
+    from coach.render.music import Looped
+    from coach.render.session import music_gain
+
+    def track(samples):
+        music = Looped()
+        music.name, music.samples = "test", np.asarray(samples, np.float32)
+        return music
+
+    t = np.arange(22050 * 4) / 22050
+    assert music_gain(track(np.zeros(22050 * 4))) == 0.0
+    assert music_gain(track(1e-4 * np.sin(2 * np.pi * 440 * t))) == 0.0
+    # A late, loud passage counts: the whole loop is measured, not its start.
+    late = np.concatenate([np.zeros(22050 * 40), 0.5 * np.sin(2 * np.pi * 440 * t)])
+    assert -40 < music_gain(track(late)) < -15

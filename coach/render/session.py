@@ -57,8 +57,22 @@ def gains(beeps: Mapping[BeepKind, np.ndarray], music: Music | None = None) -> d
     for kind, beep in beeps.items():
         found[kind.value] = TARGET_LUFS - BEEP_BELOW_VOICE_LU - loudness(beep)
     if music is not None:
-        found["music"] = TARGET_LUFS - MUSIC_BELOW_VOICE_LU - loudness(music.render(0, 30 * SAMPLE_RATE))
+        found["music"] = music_gain(music)
     return found
+
+
+MUSIC_GAIN_DB = (-60.0, 0.0)
+"""Music is only ever turned down: a quiet (or silent) track is never
+raised towards full scale."""
+
+
+def music_gain(music: Music) -> float:
+    """Gain that sets the music MUSIC_BELOW_VOICE_LU under the voice,
+    measured over the whole loop (or its first 30 s), within MUSIC_GAIN_DB."""
+    whole = getattr(music, "samples", None)
+    sample = whole if whole is not None else music.render(0, 30 * SAMPLE_RATE)
+    low, high = MUSIC_GAIN_DB
+    return min(high, max(low, TARGET_LUFS - MUSIC_BELOW_VOICE_LU - loudness(sample)))
 
 
 def lay_out(program: Program, clips: dict[str, np.ndarray], beeps: dict[BeepKind, np.ndarray]):
