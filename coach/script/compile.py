@@ -249,6 +249,7 @@ def hold_actions(model: Model, dose: Dose, level: Level, style: str, number: int
     reps = dose.reps
     done: set[int] = set()
     previous: tuple[int, str | None] | None = None  # (rep, side) of the hold before
+    previous_hold: HoldPlan | None = None
     order = sequence(model, reps)
     for k, (rep, i) in enumerate(order):
         hold, seconds = model.holds[i], dose.seconds[i]
@@ -271,6 +272,8 @@ def hold_actions(model: Model, dose: Dose, level: Level, style: str, number: int
             switch = [*switch, progress] if model.one_side_first else [progress, *switch]
         acts += switch
         moves = moves_for(hold, i not in done)
+        if not new_rep and previous_hold is not None:
+            moves = still_in_place(moves, previous_hold)
         if moves and acts and isinstance(acts[-1], Say) and acts[-1].text.startswith("Now "):
             moves[0] = re.sub(r"^(?:now|then),?\s+", "", moves[0], flags=re.I)  # not "Now … Now …"
         for j, text in enumerate(moves):
@@ -300,7 +303,26 @@ def hold_actions(model: Model, dose: Dose, level: Level, style: str, number: int
         if end_of_rep and reps > 2 and rep < reps and rep % 2 == 0:
             acts.append(say(encouragement(rep), Phase.REST, rep=rep, side=side))
         previous = (rep, side)
+        previous_hold = hold
     return acts
+
+
+PLAIN_WORDS = frozenset("your with from into onto over then that this them they back slowly gently".split())
+
+
+def still_in_place(moves: list[str], before: HoldPlan) -> list[str]:
+    """The second side of a pair within one repetition: what the first side
+    set and its release did not undo ("stretch your arms out to the sides")
+    is not said again. After a second movement (the leg lowered out to the
+    side) everything is said again."""
+    if before.after or len(moves) < 2:
+        return moves
+    def body(text: str) -> set[str]:
+        return set(re.findall(r"[a-z]{4,}", text.lower())) - PLAIN_WORDS
+
+    undone = body(before.release or "")
+    kept = [m for m in moves[:-1] if is_sided(m) or m not in before.actions or undone & body(m)]
+    return [*kept, moves[-1]]
 
 
 def flow_actions(model: Model, dose: Dose, level: Level) -> list:
