@@ -61,9 +61,10 @@ every phrase starts from this seed."""
 MAX_PIECE_CHARS = 60
 """Longest stretch of text given to the model at once, when the sentence
 has a natural pause (comma, semicolon, colon, dash) to split it at."""
-CLAUSE_PAUSE = 0.05
-"""Seconds added where a long sentence was split: with the silence at the
-edges of the two pieces it makes a comma's pause."""
+CLAUSE_PAUSE = 0.0
+"""Seconds added where a long sentence was split. None: the silence at the
+edges of the two pieces already makes a comma's pause (measured on a
+113-character sentence: 235 ms at the split, 230 ms at Piper's own comma)."""
 
 
 class PiperEngine:
