@@ -236,18 +236,23 @@ class Server:
                 ctypes.cdll.LoadLibrary("libespeak-ng.so.1")
             except OSError as exc:
                 raise TtsError(NOT_INSTALLED) from exc
-        self.engine = engine
+        self.engine, self.errors = engine, errors
+        # Started now, greeted on the first phrase: several servers load at once.
         self.process = subprocess.Popen(
             [sys.executable, "-m", "coach.render.fork_server", engine, voice, str(rate)],
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
         )
+        self.rate_hz = 0
+
+    def _greet(self) -> None:
+        """Read the server's set-up reply (once), or raise its TtsError."""
         try:
             reply = self._read(2)
         except OSError:
             reply = b"NI"
         if reply != b"OK":
             self.close()
-            raise TtsError(errors.get(reply) or f"The {engine} voice could not start: run the command again.")
+            raise TtsError(self.errors.get(reply) or f"The {self.engine} voice could not start: run the command again.")
         self.rate_hz = struct.unpack("<I", self._read(4))[0]
 
     def alive(self) -> bool:
@@ -256,6 +261,8 @@ class Server:
     def speak(self, text: str) -> np.ndarray:
         if not text.strip():
             return np.zeros(0, dtype=np.float32)
+        if not self.rate_hz:
+            self._greet()
         body = text.encode("utf-8")
         try:
             self.process.stdin.write(struct.pack("<I", len(body)) + body)
