@@ -5,16 +5,24 @@ Loudness: the voice is measured once (pyloudnorm, over every distinct phrase
 back to back) and brought to -16 LUFS; beeps are matched a little below it;
 every sound is then limited to a sample peak of PEAK_DBFS. Sounds never
 overlap, so the mix never peaks above its loudest sound.
+
+Gains come from a measurement or a cache file, so each is bounded where it
+is used (``bounded``): a number that is not finite is the quietest gain, and
+none may overdrive the limiter by more than OVERDRIVE_DB or make a phrase
+louder than LOUDEST_SOUND_DBFS, so a corrupt file cannot make a loud sound. Then every
+sample passes the guard (coach.render.guard): true peak at most -1 dBTP,
+no DC, whatever came before.
 """
 
 from __future__ import annotations
 
 import bisect
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 
 import numpy as np
 
 from coach.model import BeepKind, CueKind, Timeline
+from coach.render.guard import render_guarded
 from coach.render.meter import loudness, speech_sample
 from coach.render.music import Music
 from coach.units import SAMPLE_RATE
@@ -30,6 +38,18 @@ MUSIC_BELOW_VOICE_LU = 14.0
 DUCK_DB = 14.0
 """...and this much further down while the coach speaks or beeps."""
 DUCK_BEFORE_S, DUCK_AFTER_S, DUCK_RAMP_S = 0.2, 0.4, 0.15
+GAIN_RANGE_DB = (-40.0, 30.0)
+"""No measured gain is ever outside this; a gain that is not a finite
+number is the quietest one."""
+OVERDRIVE_DB = 9.0
+"""A sound's loudest sample may reach the limiter at most this far over
+PEAK_DBFS (the loudest espeak-ng phrase at -16 LUFS reaches it 7 dB over):
+more would flatten it into a loud buzz."""
+LOUDEST_SOUND_DBFS = -10.0
+"""The power (RMS) of the loudest phrase or beep after its gain: the
+loudest espeak-ng phrase at -16 LUFS measured -12.3 dBFS."""
+MUSIC_PEAK_DBFS = -10.0
+"""The music's loudest sample, after its gain, before ducking."""
 
 
 def limit(clip: np.ndarray) -> np.ndarray:
@@ -50,6 +70,34 @@ def level(clip: np.ndarray, gain_db: float) -> np.ndarray:
     return limit(clip.astype(np.float32) * np.float32(10 ** (gain_db / 20)))
 
 
+def bounded(gain_db: object, highest_db: float) -> float:
+    """``gain_db`` as used: a finite number within GAIN_RANGE_DB and at most
+    ``highest_db``. Anything else (None, NaN, infinity, text) is the
+    quietest gain."""
+    low, high = GAIN_RANGE_DB
+    try:
+        gain = float(gain_db)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return low
+    if not np.isfinite(gain):
+        return low
+    return float(min(max(gain, low), max(min(high, highest_db), low)))
+
+
+def highest_gain(sounds: Iterable[np.ndarray], peak_db: float, power_db: float | None = None) -> float:
+    """The largest gain (dB) that keeps the loudest sample of ``sounds`` at
+    or under ``peak_db`` and the power of the loudest sound at or under
+    ``power_db``."""
+    sounds = [s.astype(np.float64) for s in sounds if len(s)]
+    if not sounds:
+        return GAIN_RANGE_DB[1]
+    highest = peak_db - 20 * np.log10(max(np.max(np.abs(s)) for s in sounds) + 1e-12)
+    if power_db is not None:
+        loudest = max(np.mean(s * s) for s in sounds)
+        highest = min(highest, power_db - 10 * np.log10(loudest + 1e-24))
+    return float(highest)
+
+
 def measure_gains(timeline: Timeline, clips: Mapping[str, np.ndarray],
                   beeps: Mapping[BeepKind, np.ndarray], music: Music | None = None,
                   measure: Callable[[np.ndarray], float] = loudness) -> dict[str, float]:
@@ -66,8 +114,7 @@ def measure_gains(timeline: Timeline, clips: Mapping[str, np.ndarray],
         error = TARGET_LUFS - measure(sample)
         gains = {name: gain + error for name, gain in gains.items()}
     if music is not None:
-        bed = music.render(0, 30 * SAMPLE_RATE)
-        gains["music"] = TARGET_LUFS - MUSIC_BELOW_VOICE_LU - measure(bed)
+        gains["music"] = TARGET_LUFS - MUSIC_BELOW_VOICE_LU - measure(music.sample())
     return gains
 
 
@@ -79,10 +126,15 @@ class Mixer:
                  music: Music | None = None):
         self.timeline = timeline
         gains = gains or measure_gains(timeline, clips, beeps, music)
+        overdrive = PEAK_DBFS + OVERDRIVE_DB
         self.music = music
-        self.music_gain = np.float32(10 ** (gains.get("music", 0.0) / 20))
-        self.speech = {text: level(clip, gains["voice"]) for text, clip in clips.items()}
-        self.tones = {kind.value: level(b, gains[kind.value]) for kind, b in beeps.items()}
+        music_db = bounded(gains.get("music"), MUSIC_PEAK_DBFS - 20 * np.log10(max(music.peak(), 1e-12))) if music else 0.0
+        self.music_gain = np.float32(10 ** (music_db / 20))
+        voice = bounded(gains.get("voice"), highest_gain(clips.values(), overdrive, LOUDEST_SOUND_DBFS))
+        self.speech = {text: level(clip, voice) for text, clip in clips.items()}
+        self.tones = {kind.value: level(b, bounded(gains.get(kind.value),
+                                                   highest_gain([b], overdrive, LOUDEST_SOUND_DBFS)))
+                      for kind, b in beeps.items()}
         self.starts = [c.start for c in timeline.cues]
         self.longest = max((c.length for c in timeline.cues), default=0)
 
@@ -95,7 +147,13 @@ class Mixer:
         return self.tones[cue.text] if cue.kind == CueKind.BEEP else self.speech[cue.text]
 
     def render(self, start: int, count: int) -> np.ndarray:
-        """Samples ``start .. start+count`` as int16 (zeros past the end)."""
+        """Samples ``start .. start+count`` as int16 (zeros past the end),
+        through the guard."""
+        return render_guarded(self.mix, start, count)
+
+    def mix(self, start: int, count: int) -> np.ndarray:
+        """Samples ``start .. start+count`` as float32 before the guard:
+        the sounds and the music, zero outside the session."""
         out = np.zeros(count, np.float32)
         end = start + count
         first = bisect.bisect_left(self.starts, start - self.longest)
@@ -108,7 +166,9 @@ class Mixer:
                 out[lo - start: hi - start] += sound[lo - at: hi - at]
         if self.music is not None:
             out += self.music.render(start, count) * self.music_gain * self.duck(start, count)
-        return np.round(np.clip(out, -1.0, 1.0) * 32767).astype(np.int16)
+            out[: max(0, min(count, -start))] = 0  # before the session
+            out[max(0, self.length - start):] = 0  # after it
+        return out
 
     def duck(self, start: int, count: int) -> np.ndarray:
         """Gain for the music over ``start .. start+count``: 1, dipping by

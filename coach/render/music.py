@@ -11,7 +11,6 @@ from pathlib import Path
 import numpy as np
 
 from coach.errors import ConfigError
-from coach.render.tts import resample
 from coach.units import SAMPLE_RATE
 
 CHORD_S = 8.0
@@ -24,6 +23,13 @@ CHORDS = (  # Hz: Cmaj7, Am7, Fmaj7, G6 voiced low and close
 )
 MAX_FILE_S = 15 * 60
 """Longest music file read (it loops): bounds memory."""
+RATES = (8_000, 192_000)
+"""Sample rates accepted for a music file, Hz; others are not music."""
+SILENT_DBFS = -60.0
+"""A file whose power (DC taken away) is under this has no usable sound."""
+SAMPLE_S = 60
+"""At most this much of the music is measured for its loudness, in windows
+spread over the whole loop (a quiet start cannot fool it)."""
 
 
 class Music:
@@ -38,6 +44,14 @@ class Music:
         """Changes whenever the music would."""
         return self.name
 
+    def peak(self) -> float:  # pragma: no cover - interface
+        """The largest magnitude of any sample."""
+        raise NotImplementedError
+
+    def sample(self) -> np.ndarray:  # pragma: no cover - interface
+        """Samples spread over the whole music, for measuring its loudness."""
+        raise NotImplementedError
+
 
 class Looped(Music):
     """Music held in memory as one loop of samples."""
@@ -47,6 +61,17 @@ class Looped(Music):
     def render(self, start: int, count: int) -> np.ndarray:
         index = np.arange(start, start + count) % len(self.samples)
         return self.samples[index]
+
+    def peak(self) -> float:
+        return float(np.max(np.abs(self.samples)))
+
+    def sample(self) -> np.ndarray:
+        size, windows = len(self.samples), 12
+        if size <= SAMPLE_S * SAMPLE_RATE:
+            return self.samples
+        each = SAMPLE_S * SAMPLE_RATE // windows
+        starts = [int((size - each) * i / (windows - 1)) for i in range(windows)]
+        return np.concatenate([self.samples[s: s + each] for s in starts])
 
 
 class Pad(Looped):
@@ -75,7 +100,8 @@ class Pad(Looped):
 
 
 class Track(Looped):
-    """The user's WAV file, mono at SAMPLE_RATE, looped."""
+    """The user's WAV file, mono at SAMPLE_RATE without DC, looped. A file
+    with an absurd sample rate or no sound in it is refused."""
 
     def __init__(self, path: Path):
         self.name = str(path)
@@ -89,12 +115,34 @@ class Track(Looped):
                 "or --music pad for the built-in calm pad") from None
         if width != 2 or not frames:
             raise ConfigError(f"cannot use {path} as music: it must be a 16-bit PCM WAV file with sound in it")
-        samples = np.frombuffer(frames, "<i2").astype(np.float32) / 32768
-        samples = samples.reshape(-1, channels).mean(axis=1)
-        self.samples = resample(samples, rate) if rate != SAMPLE_RATE else samples
+        if not RATES[0] <= rate <= RATES[1]:
+            raise ConfigError(
+                f"cannot use {path} as music: its sample rate is {rate} Hz; give a WAV file"
+                f" at {RATES[0]:,} to {RATES[1]:,} Hz, or --music pad for the built-in calm pad")
+        samples = np.frombuffer(frames[: len(frames) // (2 * channels) * 2 * channels], "<i2")
+        samples = samples.reshape(-1, channels).astype(np.float64).mean(axis=1) / 32768
+        samples -= samples.mean()  # one loop: its mean is its DC, exactly
+        power = 10 * np.log10(np.mean(samples * samples) + 1e-30)
+        if power < SILENT_DBFS:
+            how = "silent" if power < -200 else f"nearly silent ({power:.0f} dBFS)"
+            raise ConfigError(
+                f"cannot use {path} as music: it is {how}; give a WAV file with sound in it,"
+                " or --music pad for the built-in calm pad")
+        self.samples = resample(samples, rate).astype(np.float32)
 
     def fingerprint(self) -> str:
         return hashlib.sha256(self.samples.tobytes()).hexdigest()
+
+
+def resample(samples: np.ndarray, rate: int) -> np.ndarray:
+    """``samples`` at ``rate`` Hz -> SAMPLE_RATE, band-limited (libsoxr's
+    high quality: a linear interpolation would fold the top octave of a
+    44.1 kHz file back down as noise)."""
+    if rate == SAMPLE_RATE:
+        return samples
+    import soxr
+
+    return soxr.resample(samples, rate, SAMPLE_RATE, quality="HQ")
 
 
 def make_music(choice: str | None) -> Music | None:
