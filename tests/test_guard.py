@@ -19,7 +19,7 @@ import pytest
 from coach.model import BeepKind
 from coach.output.export import export
 from coach.render.guard import CONTEXT, guard, render_guarded
-from coach.render.layout import layout
+from coach.timeline import layout
 from coach.render.mix import Mixer
 from coach.render.session import phrases
 from coach.render.tts import FakeEngine
