@@ -15,7 +15,7 @@ from typing import Annotated, Optional
 import typer
 
 from coach.config import Settings, config_path, load_settings
-from coach.errors import CoachError, Interrupted, TtsError
+from coach.errors import CoachError, Interrupted, OutputError, TtsError
 from coach.levels import load_levels
 from coach.model import Program, Timeline
 from coach.render.session import engine_for, music_for
@@ -155,6 +155,17 @@ def measured_timeline(program: Program, settings: Settings) -> tuple[Timeline, s
         return estimate(program), f"Times are estimates ({exc})"
 
 
+def cached_or_estimated(program: Program, settings: Settings) -> Timeline:
+    """Real times when the phrase cache holds every phrase (quick: nothing
+    is spoken), else the estimate."""
+    from coach.render.session import cached_timeline
+
+    try:
+        return cached_timeline(program, engine_for(settings)) or estimate(program)
+    except (TtsError, OutputError):
+        return estimate(program)
+
+
 @app.command("compile")
 def compile_command(
     routine: Routine,
@@ -166,7 +177,7 @@ def compile_command(
     """Compile a routine: print what the coach will say, with times, or --json."""
     settings, source = settings_for(level=level, count_style=count_style)
     program = program_for(routine, settings, source, minutes=minutes)
-    timeline = estimate(program)
+    timeline = cached_or_estimated(program, settings)
     if as_json:
         typer.echo(json.dumps(summary(program, timeline), ensure_ascii=False))
         return

@@ -275,3 +275,32 @@ def test_music_is_only_ever_turned_down():
     # A late, loud passage counts: the whole loop is measured, not its start.
     late = np.concatenate([np.zeros(22050 * 40), 0.5 * np.sin(2 * np.pi * 440 * t)])
     assert -40 < music_gain(track(late)) < -15
+
+
+def test_compile_gives_the_real_times_once_the_cache_holds_the_phrases(tmp_path):
+    """`coach compile --json` after an export: every spoken cue's "t" is its
+    time in the exported .vtt; with an empty cache, the estimate (which
+    differs)."""
+    import json
+    import re
+
+    env = {**os.environ, "XDG_CACHE_HOME": str(tmp_path / "cache"), "XDG_CONFIG_HOME": str(tmp_path / "config")}
+
+    def run(*args):
+        done = subprocess.run([*COACH, *args], env=env, capture_output=True, text=True, timeout=300)
+        assert done.returncode == 0, done.stderr
+        return done.stdout
+
+    def spoken_times():
+        script = json.loads(run("compile", "beginner", "--json"))["script"]
+        return [(c["t"], c["text"]) for c in script if c["kind"] != "beep"]
+
+    estimated = spoken_times()
+    run("export", "beginner", "-o", str(tmp_path / "s.wav"))
+    vtt = re.findall(r"(\d\d):(\d\d):(\d\d)\.(\d{3}) --> .*\n(.*)", (tmp_path / "s.vtt").read_text())
+    heard = [(int(h) * 3600 + int(m) * 60 + int(s) + int(ms) / 1000, text)
+             for h, m, s, ms, text in vtt if text != "[beep]"]
+    real = spoken_times()
+    assert [text for _, text in real] == [text for _, text in heard]
+    assert all(abs(a - b) <= 0.0051 for (a, _), (b, _) in zip(real, heard))  # "t" has 2 decimals
+    assert max(abs(a - b) for (a, _), (b, _) in zip(estimated, heard)) > 1.0

@@ -12,6 +12,7 @@ import numpy as np
 
 from coach.model import BeepKind, Hold, Program, Say
 from coach.render.beeps import load_beeps
+from coach.render.cache import PhraseCache
 from coach.render.meter import loudness
 from coach.render.mix import BEEP_BELOW_VOICE_LU, MUSIC_BELOW_VOICE_LU, TARGET_LUFS, Mixer
 from coach.render.music import Music
@@ -85,6 +86,19 @@ def timeline(program: Program, engine: Engine):
     lacks), without mixing anything: for summaries."""
     with Speech(engine) as speech:
         clips = speech.clips(phrases(program))
+    return lay_out(program, clips, load_beeps())
+
+
+def cached_timeline(program: Program, engine: Engine):
+    """The timeline with real speech lengths when the phrase cache holds
+    every phrase (nothing is synthesised), else None: for compile."""
+    cache = PhraseCache(engine)
+    clips = {}
+    for text in phrases(program):
+        phrase = cache.load(text)
+        if phrase is None:
+            return None
+        clips[text] = phrase.clip
     return lay_out(program, clips, load_beeps())
 
 
