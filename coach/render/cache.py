@@ -31,6 +31,7 @@ import hashlib
 import struct
 import zlib
 from collections.abc import Callable, Iterable
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import NamedTuple
 from urllib.parse import quote
@@ -43,6 +44,8 @@ from coach.render.meter import SILENT, phrase_loudness
 from coach.render.tts import Engine
 from coach.units import SAMPLE_RATE
 
+BATCH = 48
+"""Phrases given to the engine at once by ``make`` (2 espeak-ng servers' worth)."""
 MAGIC = b"COACHCL2"
 HEADER = struct.Struct("<8sIIIdI")
 LOUDNESS_RANGE = (SILENT, 0.0)
@@ -110,11 +113,38 @@ class PhraseCache:
     def make(
         self, texts: list[str], progress: Callable[[int], None] | None = None
     ) -> dict[str, Phrase]:
-        """Synthesise ``texts`` in one batch, measure and store each."""
+        """Synthesise ``texts``, measure and store each. Big batches go to the
+        engine BATCH phrases at a time, the next batch being spoken (in the
+        engine's processes) while this one is measured and stored."""
+        self._make_folder()
+        batches = [texts[i : i + BATCH] for i in range(0, len(texts), BATCH)]
+        if len(batches) == 1:
+            return self._keep(texts, self._synthesize(texts, progress))
+        made: dict[str, Phrase] = {}
+        with ThreadPoolExecutor(1, thread_name_prefix="coach-speak") as pool:
+            try:
+                ahead = pool.submit(self._synthesize, batches[0], progress)
+                for k, batch in enumerate(batches):
+                    fresh = ahead.result()
+                    if k + 1 < len(batches):
+                        ahead = pool.submit(self._synthesize, batches[k + 1], progress)
+                    made.update(self._keep(batch, fresh))
+            except BaseException:
+                # Stop the batch in the making now (Ctrl-C, a signal, an error).
+                close = getattr(self.engine, "close", None)
+                if close is not None:
+                    close()
+                raise
+        return made
+
+    def _synthesize(self, texts: list[str], progress) -> list[np.ndarray]:
         fresh = self.engine.synthesize(texts, progress=progress)
         if len(fresh) != len(texts):
             raise RuntimeError(f"{self.engine.key} returned {len(fresh)} clips for {len(texts)} texts")
-        self._make_folder()
+        return fresh
+
+    def _keep(self, texts: list[str], fresh: list[np.ndarray]) -> dict[str, Phrase]:
+        """Measure and store freshly made clips."""
         made = {}
         for i, text in enumerate(texts):
             pcm = to_pcm(fresh[i])
