@@ -304,3 +304,27 @@ def test_compile_gives_the_real_times_once_the_cache_holds_the_phrases(tmp_path)
     assert [text for _, text in real] == [text for _, text in heard]
     assert all(abs(a - b) <= 0.0051 for (a, _), (b, _) in zip(real, heard))  # "t" has 2 decimals
     assert max(abs(a - b) for (a, _), (b, _) in zip(estimated, heard)) > 1.0
+
+
+def ebur128(path) -> tuple[float, float]:
+    """(integrated LUFS, true peak dBTP) of a file by ffmpeg's ebur128 filter."""
+    import re
+
+    done = subprocess.run(["ffmpeg", "-hide_banner", "-nostats", "-i", str(path), "-af", "ebur128=peak=true",
+                           "-f", "null", "-"], capture_output=True, text=True, timeout=300)
+    summary = done.stderr[done.stderr.rindex("Summary:"):]
+    lufs = float(re.search(r"I:\s+(-?[\d.]+) LUFS", summary).group(1))
+    peak = float(re.search(r"True peak:\s+Peak:\s+(-?[\d.]+|-inf) dBFS", summary).group(1))
+    return lufs, peak
+
+
+def test_an_export_measures_minus_16_lufs_and_under_minus_1_dbtp_by_ffmpeg(tmp_path):
+    """Each phrase at its own measured gain adds up to the session's target,
+    as an independent meter (ffmpeg's EBU R128 filter) hears the file."""
+    env = {**os.environ, "XDG_CACHE_HOME": str(tmp_path / "cache"), "XDG_CONFIG_HOME": str(tmp_path / "config")}
+    done = subprocess.run([*COACH, "export", "beginner", "-o", str(tmp_path / "s.wav")], env=env,
+                          capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    lufs, peak = ebur128(tmp_path / "s.wav")
+    assert abs(lufs + 16) <= 1, lufs
+    assert peak <= -1, peak
