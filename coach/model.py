@@ -81,7 +81,7 @@ class Phase(str, Enum):
 
 
 class BeepKind(str, Enum):
-    """The four sounds in sounds/, one file each (``sounds/<value>.wav``)."""
+    """The four sounds in coach/sounds/, one file each (``<value>.wav``)."""
 
     HOLD_START = "hold_start"
     HOLD_END = "hold_end"

@@ -1,6 +1,6 @@
-"""Generate the four beeps in sounds/ (reproducibly: same bytes every run).
+"""Generate the four beeps in coach/sounds/ (reproducibly: same bytes every run).
 
-    python scripts/make_sounds.py [FOLDER]      # default: <repo>/sounds
+    python scripts/make_sounds.py [FOLDER]      # default: <repo>/coach/sounds
 
 Each is soft sine tones with a little second and third harmonic (warmer than
 a pure sine), a raised-cosine attack and release (no clicks) and a gentle
@@ -83,7 +83,7 @@ def write_wav(path: Path, samples: np.ndarray) -> None:
 
 
 def main(argv: list[str]) -> None:
-    folder = Path(argv[1]) if len(argv) > 1 else Path(__file__).resolve().parents[1] / "sounds"
+    folder = Path(argv[1]) if len(argv) > 1 else Path(__file__).resolve().parents[1] / "coach" / "sounds"
     folder.mkdir(parents=True, exist_ok=True)
     for name, samples in sounds().items():
         write_wav(folder / f"{name}.wav", samples)

@@ -92,6 +92,7 @@ def test_a_missing_sound_says_how_to_make_it(tmp_path):
     with pytest.raises(CoachError) as info:
         load_beeps(tmp_path)
     assert str(info.value) == (
-        f"The beep sound {tmp_path / 'hold_start.wav'} is missing: run"
+        f"The beep sound {tmp_path / 'hold_start.wav'} is missing: reinstall coach"
+        " (pip install --force-reinstall coach), or in a checkout run"
         " `python scripts/make_sounds.py` to make it again."
     )
