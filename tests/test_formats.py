@@ -75,7 +75,8 @@ def test_ffprobe_lists_every_chapter_and_the_tags(exports, ext):
     info = probe(folder / f"s.{ext}")
     wav = probe(folder / "s.wav")
     titles = [c["tags"]["title"] for c in info["chapters"]]
-    assert len(titles) == 14 and titles[:13] == chapter_names()  # the closing is the 14th
+    n = len(chapter_names()) + 1  # welcome, the exercises, and the closing last
+    assert len(titles) == n and titles[: n - 1] == chapter_names()
     assert titles == [c["tags"]["title"] for c in wav["chapters"]]
     starts = [float(c["start_time"]) for c in info["chapters"]]
     expected = [float(c["start_time"]) for c in wav["chapters"]]
@@ -105,8 +106,9 @@ def test_mp3_id3_at_the_start_with_an_ordered_top_level_ctoc(exports):
     chaps = {c.element_id: c for c in tags.getall("CHAP")}
     assert list(toc.child_element_ids) == list(chaps)  # every CHAP, in the file's order
     starts = [chaps[i].start_time for i in toc.child_element_ids]
-    assert starts == sorted(starts) and len(starts) == 14
-    assert [chaps[i].sub_frames["TIT2"].text[0] for i in toc.child_element_ids][:13] == chapter_names()
+    n = len(chapter_names()) + 1
+    assert starts == sorted(starts) and len(starts) == n
+    assert [chaps[i].sub_frames["TIT2"].text[0] for i in toc.child_element_ids][: n - 1] == chapter_names()
     wav = [round(float(c["start_time"]) * 1000) for c in probe(folder / "s.wav")["chapters"]]
     assert starts == wav
     raw = path.read_bytes()[: tags.size]
@@ -123,7 +125,7 @@ def test_m4b_has_nero_chapters_and_a_quicktime_chapter_track(exports):
     path = folder / "s.m4b"
     mp4 = mutagen.mp4.MP4(path)
     names = [c.title for c in mp4.chapters]  # mutagen reads the Nero chpl atom
-    assert names[:13] == chapter_names() and len(names) == 14
+    assert names[:-1] == chapter_names() and len(names) == len(chapter_names()) + 1
     wav = [float(c["start_time"]) for c in probe(folder / "s.wav")["chapters"]]
     assert np.allclose([c.start for c in mp4.chapters], wav, atol=0.0015)
     with open(path, "rb") as f:
@@ -146,7 +148,8 @@ def test_vorbis_chapter_comments_to_the_millisecond(exports, ext):
         h, m, s = tags[f"CHAPTER{number:03d}"][0].split(":")
         assert abs(int(h) * 3600 + int(m) * 60 + float(s) - start) <= 0.0006
         assert tags[f"CHAPTER{number:03d}NAME"] == [name]
-    assert f"CHAPTER{15:03d}" not in tags and "CHAPTER014" in tags
+    n = len(chapter_names()) + 1
+    assert f"CHAPTER{n + 1:03d}" not in tags and f"CHAPTER{n:03d}" in tags
     if ext == "flac":
         (picture,) = mutagen.File(folder / "s.flac").pictures
         assert picture.type == 3 and picture.mime == "image/png"
