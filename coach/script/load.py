@@ -4,6 +4,8 @@ name, a level name, or a path), read the file safely, compile it."""
 from __future__ import annotations
 
 from dataclasses import replace
+import os
+import stat
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -46,27 +48,99 @@ def resolve(routine: str, level: str | None) -> tuple[Path, str]:
     return path, level
 
 
-def read_text(path: Path, shown: str) -> str:
-    """Read a routine file as text, refusing what is not a routine."""
+FORMATS = "plain text (.txt), Markdown (.md), a saved web page (.html) or a PDF (.pdf)"
+OTHER_FORMATS = (
+    (b"\x89PNG", "a PNG image"), (b"\xff\xd8\xff", "a JPEG image"), (b"GIF8", "a GIF image"),
+    (b"RIFF", "a RIFF (WAV or WebP) file"), (b"PK\x03\x04", "a ZIP archive (or a Word file)"),
+    (b"\xd0\xcf\x11\xe0", "an old Word or Office file"), (b"{\\rtf", "an RTF file"),
+    (b"\x1f\x8b", "a gzip archive"), (b"ID3", "an MP3 file"), (b"OggS", "an Ogg file"),
+    (b"fLaC", "a FLAC file"), (b"BM", "a BMP image"), (b"II*\0", "a TIFF image"),
+    (b"MM\0*", "a TIFF image"), (b"7z\xbc\xaf", "a 7-Zip archive"), (b"\x7fELF", "a program"),
+)
+MAX_FILE_BYTES = 20 * 1024 * 1024
+"""Largest file read at all (a PDF handout with photos); text is then held to MAX_BYTES."""
+
+
+def read_bytes(path: Path, shown: str, limit: int = MAX_FILE_BYTES) -> bytes:
+    """The file's bytes, never more than ``limit`` whatever its size claims;
+    only regular files (a FIFO or a device would hang or never end)."""
     try:
-        if path.is_dir():
+        info = path.stat()
+        if stat.S_ISDIR(info.st_mode):
             raise RoutineError("is a folder, not a routine file", file=shown)
-        size = path.stat().st_size
-        if size > MAX_BYTES:
-            raise RoutineError(
-                f"file is too large for a routine ({size / 1e6:.1f} MB; the limit is "
-                f"{MAX_BYTES // 1024} kB)", file=shown)
-        data = path.read_bytes()
+        if not stat.S_ISREG(info.st_mode):
+            raise RoutineError("is not a regular file (a device or a pipe); give a routine file",
+                               file=shown)
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+        with os.fdopen(fd, "rb") as f:
+            data = f.read(limit + 1)
     except OSError as exc:
         raise RoutineError(f"cannot read the file ({exc.strerror})", file=shown) from None
+    if len(data) > limit:
+        raise RoutineError(f"file is too large for a routine (over {limit // 1024} kB)", file=shown)
+    return data
+
+
+def kind_of(path: Path, data: bytes) -> str:
+    """"pdf", "html" or "text", from the content first, then the extension."""
+    head = data[:1024].lstrip(b"\xef\xbb\xbf \t\r\n").lower()
+    if data.startswith(b"%PDF-"):
+        return "pdf"
+    if head.startswith((b"<!doctype html", b"<html", b"<?xml")) and b"<html" in data[:4096].lower():
+        return "html"
+    if path.suffix.lower() in (".html", ".htm", ".xhtml") and head.startswith(b"<"):
+        return "html"
+    return "text"
+
+
+def decode(data: bytes, shown: str) -> str:
+    """Bytes -> str: UTF-8 (with or without a BOM) or UTF-16 with its BOM."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            return data.decode("utf-16")
+        except UnicodeDecodeError:
+            raise RoutineError("this UTF-16 text is damaged; save the routine as UTF-8",
+                               file=shown) from None
+    for magic, name in OTHER_FORMATS:
+        if data.startswith(magic):
+            raise RoutineError(f"this is {name}, not a routine; coach reads {FORMATS}", file=shown)
     if b"\0" in data:
         line = data[: data.index(b"\0")].count(b"\n") + 1
-        raise RoutineError("this is a binary file, not routine text", line, shown)
+        raise RoutineError(f"this is a binary file, not routine text; coach reads {FORMATS}",
+                           line, shown)
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
         raise RoutineError("this is not UTF-8 text; save the routine as UTF-8", line, shown) from None
+
+
+def read_text(path: Path, shown: str) -> str:
+    """Read a routine file (text, Markdown, saved web page or PDF) as routine
+    text, refusing what is not a routine."""
+    data = read_bytes(path, shown)
+    kind = kind_of(path, data)
+    try:
+        if kind == "pdf":
+            from coach.read.pdf import pdf_to_text
+
+            text = pdf_to_text(data)
+        elif kind == "html":
+            from coach.read.html import html_to_text
+
+            text = html_to_text(decode(data, shown))
+        else:
+            if len(data) > MAX_BYTES:
+                raise RoutineError(
+                    f"file is too large for a routine ({len(data) / 1e6:.1f} MB; the limit is "
+                    f"{MAX_BYTES // 1024} kB)", file=shown)
+            return decode(data, shown)
+    except RoutineError as exc:
+        raise exc.in_file(shown) from None
+    if len(text.encode()) > MAX_BYTES:
+        raise RoutineError(f"the text of this file is too long for a routine (the limit is "
+                           f"{MAX_BYTES // 1024} kB)", file=shown)
+    return text
 
 
 def load_program(routine: str, level: str | None = None, style: str = "down",

@@ -1,0 +1,147 @@
+"""A saved web page -> routine text, from the page's own markup.
+
+BeautifulSoup with Python's built-in ``html.parser`` (pure Python, tolerant of
+the broken markup real pages have) gives the tree; we keep headings, list
+items, paragraphs and table rows of the page's main content, and drop the
+page chrome: navigation, header, footer, asides, scripts, styles, forms,
+figures and their captions, and blocks whose class or id says they are
+sharing buttons, ads, newsletters or related links.
+"""
+
+from __future__ import annotations
+
+import re
+
+from bs4 import BeautifulSoup, Comment, NavigableString, Tag
+
+DROP = {
+    "script", "style", "noscript", "template", "nav", "aside", "form", "button", "select",
+    "input", "textarea", "iframe", "svg", "canvas", "figure", "figcaption", "img", "picture",
+    "video", "audio", "object", "embed", "head", "title", "meta", "link", "dialog",
+}
+CHROME = {"header", "footer"}
+NOISE_ATTR = re.compile(
+    r"(?:^|[-_\s])(?:nav|navbar|menu|breadcrumbs?|share|sharing|social|newsletter|subscribe|"
+    r"signup|related|recommended|promo|advert|ads?|ad-slot|sponsor|cookie|consent|comments?|"
+    r"sidebar|footer|masthead|byline|author-bio|skip-link|print|popup|modal|tags)(?:$|[-_\s])",
+    re.IGNORECASE,
+)
+HEADINGS = {f"h{n}": n for n in range(1, 7)}
+INLINE = {
+    "a", "abbr", "b", "bdi", "bdo", "cite", "code", "data", "dfn", "em", "i", "kbd", "mark",
+    "q", "s", "samp", "small", "span", "strong", "sub", "sup", "time", "u", "var", "wbr",
+    "font", "label", "del", "ins",
+}
+
+
+def _is_noise(tag: Tag) -> bool:
+    if tag.name in DROP:
+        return True
+    if tag.name in CHROME and not tag.find("h1"):
+        return True
+    if tag.get("hidden") is not None or tag.get("aria-hidden") == "true":
+        return True
+    if tag.get("role") in ("navigation", "banner", "contentinfo", "complementary", "search"):
+        return True
+    names = " ".join([*(tag.get("class") or []), tag.get("id") or ""])
+    return bool(names and NOISE_ATTR.search(names))
+
+
+def _fold(text: str) -> str:
+    return " ".join(text.split())
+
+
+class _Writer:
+    def __init__(self) -> None:
+        self.blocks: list[str] = []
+        self.buffer: list[str] = []
+
+    def flush(self, prefix: str = "") -> None:
+        text = _fold("".join(self.buffer))
+        self.buffer = []
+        if text:
+            self.blocks.append(prefix + text)
+
+    def inline(self, node) -> None:
+        for child in node.children:
+            if isinstance(child, Comment):
+                continue
+            if isinstance(child, NavigableString):
+                self.buffer.append(str(child))
+            elif isinstance(child, Tag) and not _is_noise(child):
+                if child.name == "br":
+                    self.buffer.append(" ")
+                else:
+                    self.inline(child)
+
+    def walk(self, node: Tag) -> None:
+        for child in node.children:
+            if isinstance(child, Comment):
+                continue
+            if isinstance(child, NavigableString):
+                self.buffer.append(str(child))
+                continue
+            if not isinstance(child, Tag) or _is_noise(child):
+                continue
+            name = child.name
+            if name in INLINE:
+                self.inline(child)
+            elif name == "br":
+                self.flush()
+            elif name in HEADINGS:
+                self.flush()
+                self.inline(child)
+                self.flush("#" * HEADINGS[name] + " ")
+            elif name in ("ul", "ol"):
+                self.flush()
+                self.list(child, ordered=name == "ol")
+            elif name == "tr":
+                self.flush()
+                cells = [_fold(c.get_text(" ")) for c in child.find_all(["td", "th"], recursive=False)]
+                row = " | ".join(c for c in cells if c)
+                if row:
+                    self.blocks.append(row)
+            else:
+                self.flush()
+                self.walk(child)
+                self.flush()
+
+    def list(self, node: Tag, ordered: bool) -> None:
+        start = node.get("start")
+        number = int(start) if isinstance(start, str) and start.isdigit() else 1
+        for item in node.find_all("li", recursive=False):
+            nested = [c for c in item.children if isinstance(c, Tag) and c.name in ("ul", "ol")]
+            for c in nested:
+                c.extract()
+            self.walk(item)
+            self.flush(f"{number}. " if ordered else "- ")
+            number += 1
+            for c in nested:
+                self.list(c, ordered=c.name == "ol")
+
+
+def main_content(soup: BeautifulSoup) -> Tag:
+    """The page's main content: its one <main> or <article>, else the body."""
+    for name in ("main", "article"):
+        found = soup.find_all(name)
+        if len(found) == 1:
+            return found[0]
+    if (role := soup.find(attrs={"role": "main"})) is not None:
+        return role
+    return soup.body or soup
+
+
+def html_to_text(html: str) -> str:
+    """The page's content as routine text; the <title> heads it when the
+    content has no top heading of its own."""
+    soup = BeautifulSoup(html, "html.parser")
+    title = _fold(soup.title.get_text()) if soup.title else ""
+    root = main_content(soup)
+    writer = _Writer()
+    writer.walk(root)
+    writer.flush()
+    blocks = writer.blocks
+    if title and not any(b.startswith("# ") for b in blocks):
+        title = re.split(r"\s+[|–—-]\s+", title)[0]
+        blocks.insert(0, "# " + title)
+    return "\n\n".join(blocks) + "\n"

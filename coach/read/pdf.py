@@ -1,0 +1,124 @@
+"""A PDF handout -> routine text.
+
+pdfminer.six (pure Python, no system library) gives each page's text boxes
+with their positions and font sizes. We put the boxes in reading order
+(full-width boxes in turn, and between them the left column before the right
+one), drop running headers, footers and page numbers (a box in the top or
+bottom margin whose text, digits aside, comes back on another page, or that
+is only a page number), and mark boxes in a clearly larger font as headings.
+A PDF with no text at all is a scan: say so.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import statistics
+from dataclasses import dataclass
+
+from coach.errors import RoutineError
+
+MARGIN = 0.09
+"""Top and bottom share of a page where running headers and footers live."""
+PAGE_NUMBER = re.compile(r"(?:page\s*)?\d{1,4}(?:\s*(?:of|/)\s*\d{1,4})?", re.IGNORECASE)
+
+
+@dataclass
+class _Box:
+    page: int
+    x0: float
+    y0: float
+    x1: float
+    y1: float
+    text: str
+    size: float
+
+
+def _boxes(data: bytes) -> tuple[list[_Box], list[tuple[float, float]]]:
+    from pdfminer.high_level import extract_pages
+    from pdfminer.layout import LAParams, LTChar, LTTextBox, LTTextLine
+
+    boxes, pages = [], []
+    try:
+        for number, page in enumerate(extract_pages(io.BytesIO(data), laparams=LAParams()), 1):
+            pages.append((page.width, page.height))
+            for element in page:
+                if not isinstance(element, LTTextBox):
+                    continue
+                sizes = [c.size for line in element if isinstance(line, LTTextLine)
+                         for c in line if isinstance(c, LTChar) and c.get_text().strip()]
+                text = element.get_text().strip()
+                if text:
+                    boxes.append(_Box(number, *element.bbox, text,
+                                      statistics.median(sizes) if sizes else 0.0))
+    except Exception as exc:  # pdfminer raises many types for broken files
+        raise RoutineError(f"this PDF cannot be read ({type(exc).__name__}); "
+                           "save the handout's text as a .txt file instead") from None
+    return boxes, pages
+
+
+def _running(boxes: list[_Box], pages: list[tuple[float, float]]) -> set[int]:
+    """Indexes of header, footer and page-number boxes: in the top or bottom
+    margin, and repeated on another page, only a page number, or in a smaller
+    print than the body (a one-page handout's header)."""
+    def in_margin(b: _Box) -> bool:
+        height = pages[b.page - 1][1]
+        return b.y0 > height * (1 - MARGIN) or b.y1 < height * MARGIN
+
+    key = lambda b: re.sub(r"\d+", "#", " ".join(b.text.split()).lower())  # noqa: E731
+    seen: dict[str, set[int]] = {}
+    for b in boxes:
+        if in_margin(b):
+            seen.setdefault(key(b), set()).add(b.page)
+    body = statistics.median([b.size for b in boxes if b.size] or [0.0])
+    return {
+        i for i, b in enumerate(boxes)
+        if in_margin(b) and (len(seen[key(b)]) > 1 or PAGE_NUMBER.fullmatch(b.text.strip())
+                             or 0 < b.size < body * 0.9)
+    }
+
+
+def _reading_order(page_boxes: list[_Box], width: float) -> list[_Box]:
+    """Full-width boxes top to bottom; between two of them, the left column
+    then the right one."""
+    middle = width / 2
+    ordered: list[_Box] = []
+    band: list[_Box] = []
+
+    def flush() -> None:
+        left = [b for b in band if b.x0 < middle - 0.02 * width]
+        right = [b for b in band if b not in left]
+        ordered.extend(sorted(left, key=lambda b: -b.y1) + sorted(right, key=lambda b: -b.y1))
+        band.clear()
+
+    for b in sorted(page_boxes, key=lambda b: -b.y1):
+        spans = b.x0 < middle - 0.02 * width and b.x1 > middle + 0.02 * width
+        if spans:
+            flush()
+            ordered.append(b)
+        else:
+            band.append(b)
+    flush()
+    return ordered
+
+
+def pdf_to_text(data: bytes) -> str:
+    """The handout's text as routine text."""
+    boxes, pages = _boxes(data)
+    if not boxes:
+        raise RoutineError("this PDF has no text (a scanned handout?); coach needs text it can "
+                           "read: type or paste the exercises into a .txt file")
+    skip = _running(boxes, pages)
+    kept = [b for i, b in enumerate(boxes) if i not in skip]
+    body = statistics.median([b.size for b in kept if b.size] or [0.0])
+    blocks = []
+    for number, (width, _) in enumerate(pages, 1):
+        for b in _reading_order([b for b in kept if b.page == number], width):
+            lines = [" ".join(line.split()) for line in b.text.splitlines() if line.strip()]
+            if body and b.size >= body * 1.4 and len(lines) <= 2:
+                blocks.append("# " + " ".join(lines))
+            elif body and b.size >= body * 1.15 and len(lines) <= 2:
+                blocks.append("## " + " ".join(lines))
+            else:
+                blocks.append("\n".join(lines))
+    return "\n\n".join(blocks) + "\n"
