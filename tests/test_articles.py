@@ -23,6 +23,19 @@ KNOWN_GAPS: dict[str, str] = {
     "naturalhealth-down-up-dog": "'Hold for 5 to 7 long and even breaths' is not read as a hold",
     "runsociety-heel-to-glute": "'take hold of your right foot' does not set the first side",
     "sportsresearch-yoga-lower-back": "plain title lines with 'Hold: 5-8 breaths' fields are not found",
+    "dailymail-flexible-friend": "exercise titles found but their repetitions and sides are not",
+    "delawareonline-run-stretch": "the exercise titles are not found (one exercise)",
+    "eddiejackman-mobility": "the exercise titles are not found (one exercise)",
+    "himalayantimes-stay-fit": "a '30 minutes' frequency sentence is read as a hold",
+    "latimes-chair-twist": "untitled numbered paragraphs are not found, holds missed",
+    "marthastewart-neck": "an intro section is taken as an exercise",
+    "mensfitness-single-leg-bridge": "'sets x reps' counts are not read",
+    "orlandosentinel-fit-friday": "the exercise titles are not found (one exercise)",
+    "pilatesbody-three-for-backs": "the exercise titles are not found (one exercise)",
+    "spavert-lower-back": "the exercise titles are not found (one exercise)",
+    "sportsandmartialarts-neck": "one exercise split in three",
+    "watchfit-hip-runners": "a '1 hour' sentence outside the exercises is read as a hold",
+    "workouthit-beginner-yoga": "a pose with one foot forward is read as one-sided",
 }
 
 

@@ -106,8 +106,7 @@ def decode(data: bytes, shown: str) -> str:
             raise RoutineError(f"this is {name}, not a routine; coach reads {FORMATS}", file=shown)
     if b"\0" in data:
         line = data[: data.index(b"\0")].count(b"\n") + 1
-        raise RoutineError(f"this is a binary file, not routine text; coach reads {FORMATS}",
-                           line, shown)
+        raise RoutineError("this is a binary file, not routine text", line, shown)
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
