@@ -23,8 +23,13 @@ from coach.script.load import builtin_routines, program_for
 from coach.timeline import block_seconds, estimate
 from coach.units import SAMPLE_RATE, clock
 
+EXIT_CODES = ("Exit codes: 0 done; 1 something failed on the way (speech engine, sound device, disk); "
+              "2 bad input (an option, the config file, a routine or music file); "
+              "130 stopped with Ctrl-C (143 SIGTERM, 129 SIGHUP).")
+
 app = typer.Typer(
     help="A voice-guided audio coach for back stretches. Lie down and listen.",
+    epilog=EXIT_CODES,
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
@@ -36,11 +41,14 @@ Routine = Annotated[
 ]
 LevelOpt = Annotated[Optional[str], typer.Option("--level", "-l", help="How gently: 'beginner' or 'full' (see 'coach list').")]
 VoiceOpt = Annotated[Optional[str], typer.Option(help="Voice name (see 'coach voices').")]
-RateOpt = Annotated[Optional[int], typer.Option(help="Speaking rate, words per minute (default 175).")]
-EngineOpt = Annotated[Optional[str], typer.Option(help="Speech engine: 'espeak' (default), 'piper' (natural voice, optional extra) or 'fake' (tones, for tests).")]
+# Numbers are taken as text and checked by coach.config with the config
+# file's rules: any bad value is one line and exit code 2.
+RateOpt = Annotated[Optional[str], typer.Option(metavar="WPM", help="Speaking rate, words per minute, 80 to 450 (default 175).", show_default=False)]
+EngineOpt = Annotated[Optional[str], typer.Option(metavar="ENGINE", help="Speech engine: 'espeak' (default) or 'piper' (natural voice, optional extra).", show_default=False)]
 CountOpt = Annotated[Optional[str], typer.Option("--count-style", help="Count holds 'down' (what is left; default) or 'up'.")]
 MinutesOpt = Annotated[Optional[float], typer.Option("--minutes", help="Fit the session into this many minutes (fewer repetitions, then fewer exercises), or say it cannot.", min=1, max=600)]
-MusicOpt = Annotated[Optional[str], typer.Option("--music", help="Calm music under the voice: 'pad' (generated) or your own WAV file.", show_default=False)]
+MusicOpt = Annotated[Optional[str], typer.Option("--music", help="Calm music under the voice: 'pad' (generated), 'off', or your own WAV file.", show_default=False)]
+PrerollOpt = Annotated[Optional[str], typer.Option("--preroll", metavar="SECONDS", help="Seconds of soft lead-in, 0 to 10, before the first cue and after every resume (wakes Bluetooth headphones).", show_default=False)]
 
 
 def settings_for(**given) -> tuple[Settings, dict[str, str]]:
@@ -230,7 +238,7 @@ def play(
     engine: EngineOpt = None,
     count_style: CountOpt = None,
     music: MusicOpt = None,
-    preroll: Annotated[Optional[float], typer.Option(help="Seconds of soft lead-in before the first cue and after every resume (wakes Bluetooth headphones).")] = None,
+    preroll: PrerollOpt = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No status line.")] = False,
     resume: Annotated[bool, typer.Option("--resume", help="Continue where the last session was stopped, at the start of that exercise.")] = False,
     minutes: MinutesOpt = None,

@@ -7,22 +7,26 @@ options while lying on the floor.
     rate = 160                # words per minute
     level = "full"            # "beginner" or "full"
     count_style = "up"        # count holds "down" (5, 4, 3...) or "up"
-    music = true              # true, false, or the path of a WAV file
-    preroll = 10.0            # seconds of quiet before the session starts
+    music = "pad"             # "pad" (or true), "off" (or false), or a WAV file's path
+    preroll = 10.0            # seconds of quiet before the session starts, 0 to 10
 
-Command-line options win over the file, the file over the defaults.
-``load_settings`` also says where each value came from, for ``coach
-config``. A malformed file is one ConfigError line, ``FILE:LINE: message``.
+Command-line options win over the file, the file over the defaults. Both
+are checked here by the same rules, once: every problem is one line
+(``FILE:LINE: message`` or ``--option must be ...``), all of them in one
+ConfigError (exit code 2). ``load_settings`` also says where each value
+came from, for ``coach config``.
 """
 
 from __future__ import annotations
 
 import json
 import math
+import os
 import re
 import tomllib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, fields, replace
+from enum import Enum
 from pathlib import Path
 from typing import Any
 
@@ -30,6 +34,32 @@ from coach.errors import ConfigError
 
 DEFAULT = "default"
 COMMAND_LINE = "command line"
+
+
+class EngineName(str, Enum):
+    """The speech engines a user may choose."""
+
+    ESPEAK = "espeak"
+    PIPER = "piper"
+
+
+class CountStyle(str, Enum):
+    """How a hold is counted."""
+
+    DOWN = "down"
+    UP = "up"
+
+
+TEST_ENGINES = "COACH_TEST_ENGINES"
+"""Set to 1 (the test suite does), the "fake" engine is accepted too; it is
+never offered to users."""
+PREROLL_RANGE = (0.0, 10.0)
+"""Seconds of quiet before the session: enough to lie down or wake
+Bluetooth headphones, never a silent minute."""
+PIPER_VOICE = re.compile(r"[a-z]{2,3}_[A-Z]{2}-[A-Za-z0-9_]+-(?:x_low|low|medium|high)")
+"""How Piper names its voices: ``en_US-joe-medium``."""
+MUSIC_WORDS = {"pad": "pad", "on": "pad", "off": False, "none": False}
+"""Words ``music`` takes besides a path (``pad``: the built-in calm pad)."""
 
 
 @dataclass(frozen=True)
@@ -68,53 +98,104 @@ def load_settings(
     """The effective settings and, per setting, where it came from:
     ``"default"``, ``"config file <path>"`` or ``"command line"``.
 
-    ``overrides`` are the command-line values, taken as given (the CLI and
-    the engines check their own options); None means "not given". The file is ``path`` or ``config_path()``; a missing file is no error.
-    Raises ConfigError for a malformed file, one line naming file and line."""
+    ``overrides`` are the command-line values (text as typed, or already
+    typed values); None means "not given". The file is ``path`` or
+    ``config_path()``; a missing file is no error. Raises one ConfigError
+    listing every problem in the file and on the command line, one line each."""
     unknown = set(overrides) - set(NAMES)
     if unknown:  # a bug in the caller, not the user's mistake
         raise ValueError(f"unknown settings {sorted(unknown)}")
     path = config_path() if path is None else Path(path)
     settings = Settings()
     source = {name: DEFAULT for name in NAMES}
+    problems: list[str] = []
 
-    from_file = read_file(path)
+    from_file, where = read_file(path, problems)
     settings = replace(settings, **from_file)
     source.update((name, f"config file {path}") for name in from_file)
 
-    given = {name: value for name, value in overrides.items() if value is not None}
+    given = {}
+    for name, value in overrides.items():
+        if value is None:
+            continue
+        if isinstance(value, Enum):
+            value = value.value
+        option = "--" + name.replace("_", "-")
+        try:
+            given[name] = check(name, from_text(name, value) if isinstance(value, str) else value)
+        except Bad as bad:
+            problems.append(f"{option} must be {bad}, not {value}")
+        where[name] = option
     settings = replace(settings, **given)
     source.update((name, COMMAND_LINE) for name in given)
+
+    voice = settings.voice
+    if settings.engine == EngineName.PIPER.value and voice and not PIPER_VOICE.fullmatch(voice):
+        rule = f"a Piper voice, named like en_US-joe-medium (see `coach voices`), not {show(voice)}"
+        at = where.get("voice", str(path))
+        problems.append(f"--voice must be {rule}" if at == "--voice" else f"{at}: voice must be {rule}")
+    if problems:
+        raise ConfigError("\n".join(problems))
     return settings, source
 
 
-def read_file(path: Path) -> dict[str, Any]:
-    """The settings set in the file at ``path``, checked; {} if it is missing."""
+def read_file(path: Path, problems: list[str]) -> tuple[dict[str, Any], dict[str, str]]:
+    """The good settings in the file at ``path`` ({} if it is missing) and
+    where each is set (``FILE:LINE``); each problem is added to ``problems``."""
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
-        return {}
+        return {}, {}
     except (OSError, UnicodeDecodeError) as exc:
         reason = getattr(exc, "strerror", None) or str(exc)
-        raise ConfigError(f"{path}: cannot read the config file ({reason})") from exc
+        problems.append(f"{path}: cannot read the config file ({reason})")
+        return {}, {}
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(syntax_error(path, text, exc)) from exc
+        problems.append(syntax_error(path, text, exc))
+        return {}, {}
 
-    found = {}
+    found, where = {}, {}
     for key, value in data.items():
         line = line_of(text, key)
-        where = f"{path}:{line}" if line else str(path)
+        where[key] = f"{path}:{line}" if line else str(path)
         if key not in RULES:
-            raise ConfigError(
-                f'{where}: unknown setting "{key}"; the settings are {", ".join(NAMES)}'
-            )
-        problem = RULES[key](value)
-        if problem:
-            raise ConfigError(f"{where}: {key} must be {problem}, not {show(value)}")
-        found[key] = clean(key, value, path)
-    return found
+            problems.append(f'{where[key]}: unknown setting "{key}"; the settings are {", ".join(NAMES)}')
+            continue
+        try:
+            found[key] = clean(key, check(key, value), path)
+        except Bad as bad:
+            problems.append(f"{where[key]}: {key} must be {bad}, not {show(value)}")
+    return found, where
+
+
+class Bad(ValueError):
+    """A value breaks its rule; the message says what it must be."""
+
+
+def check(name: str, value: Any) -> Any:
+    """``value`` in the form Settings holds, or Bad."""
+    problem = RULES[name](value)
+    if problem:
+        raise Bad(problem)
+    if name == "preroll":
+        return float(value)
+    if name == "music" and isinstance(value, str) and value.strip().lower() in MUSIC_WORDS:
+        return MUSIC_WORDS[value.strip().lower()]
+    return value
+
+
+def from_text(name: str, text: str) -> Any:
+    """A command-line value as typed -> the type its rule checks."""
+    try:
+        if name == "rate":
+            return int(text)
+        if name == "preroll":
+            return float(text)
+    except ValueError:
+        return text  # the rule says what it must be
+    return text
 
 
 # ----------------------------------------------------------------- rules
@@ -122,7 +203,11 @@ def read_file(path: Path) -> dict[str, Any]:
 
 
 def engine_rule(value: Any) -> str | None:
-    return None if value in ("espeak", "piper") else '"espeak" or "piper"'
+    if value in [e.value for e in EngineName]:
+        return None
+    if value == "fake" and os.environ.get(TEST_ENGINES) == "1":
+        return None
+    return _either([e.value for e in EngineName])
 
 
 def voice_rule(value: Any) -> str | None:
@@ -150,20 +235,21 @@ def level_rule(value: Any) -> str | None:
 
 
 def count_style_rule(value: Any) -> str | None:
-    return None if value in ("down", "up") else '"down" or "up"'
+    return None if value in [c.value for c in CountStyle] else _either([c.value for c in CountStyle])
 
 
 def music_rule(value: Any) -> str | None:
     if isinstance(value, bool) or (isinstance(value, str) and value.strip()):
         return None
-    return "true, false or the path of a WAV file in quotes"
+    return '"pad", "off" or the path of a WAV file in quotes'
 
 
 def preroll_rule(value: Any) -> str | None:
     number = isinstance(value, (int, float)) and not isinstance(value, bool)
-    if number and 0 <= value < float("inf"):
+    low, high = PREROLL_RANGE
+    if number and math.isfinite(value) and low <= value <= high:
         return None
-    return "a number of seconds, 0 or more"
+    return f"a number of seconds from {low:g} to {high:g}"
 
 
 RULES: dict[str, Callable[[Any], str | None]] = {
@@ -178,10 +264,9 @@ RULES: dict[str, Callable[[Any], str | None]] = {
 
 
 def clean(key: str, value: Any, path: Path) -> Any:
-    """A checked value in the form Settings holds."""
-    if key == "preroll":
-        return float(value)
-    if key == "music" and isinstance(value, str):
+    """A checked value from the file at ``path``: a music path is relative
+    to the file."""
+    if key == "music" and isinstance(value, str) and value != "pad":
         # Relative to the config file, not to wherever coach is run from.
         music = Path(value).expanduser()
         return str(music if music.is_absolute() else path.parent / music)

@@ -1,10 +1,15 @@
 """The one exception tree of coach. The CLI turns any of these into a single
-line on stderr and a non-zero exit; anything else is a bug.
+line on stderr (a ConfigError may list several problems, one line each) and
+one exit code per kind: 2 for bad input the user can fix (an option, the
+config file, a routine, a voice name), 1 for a failure on the way (engine,
+device, disk), 130 for Ctrl-C (128 + the signal for SIGTERM and SIGHUP);
+anything else is a bug.
 
     CoachError
      ├── RoutineError    bad routine text: carries file and line
      ├── ConfigError     bad settings or an unknown routine or level
      ├── TtsError        the speech engine is missing or failed
+     │    └── VoiceError  no such voice (bad input: exit code 2)
      ├── AudioError      no sound device, or playback failed
      ├── OutputError     the WAV or .vtt could not be written
      └── Interrupted     Ctrl-C
@@ -50,6 +55,12 @@ class ConfigError(CoachError):
 
 class TtsError(CoachError):
     """The speech engine is missing, or a voice does not exist."""
+
+
+class VoiceError(TtsError):
+    """The voice asked for does not exist: the user's input, like a bad option."""
+
+    exit_code = 2
 
 
 class AudioError(CoachError):

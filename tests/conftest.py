@@ -38,6 +38,7 @@ def _homes(root: Path) -> dict[str, str]:
 # The whole session, from the moment tests are collected: never the user's.
 for _name, _value in _homes(_SESSION_HOME).items():
     os.environ[_name] = _value
+os.environ["COACH_TEST_ENGINES"] = "1"  # `--engine fake` (tones) for tests; users never see it
 _SESSION_RUNTIME = os.environ["XDG_RUNTIME_DIR"]
 
 

@@ -82,7 +82,7 @@ def test_missing_file(tmp_path):
 def test_unknown_level():
     result = run("show", "back", "--level", "expert")
     assert result.returncode == 2
-    assert result.stderr == "unknown level 'expert'; choose one of: beginner, full\n"
+    assert result.stderr == '--level must be "beginner" or "full", not expert\n'
 
 
 def test_show_measures_with_the_real_voice_and_reports_dropped_counts(tmp_path):

@@ -114,9 +114,16 @@ MALFORMED = [
     ("voice = 3\n", "1: voice must be a voice name in quotes (see `coach voices`), not 3"),
     ('level = "expert"\n', '1: level must be "beginner" or "full", not "expert"'),
     ('count_style = "sideways"\n', '1: count_style must be "down" or "up", not "sideways"'),
-    ("music = 3\n", "1: music must be true, false or the path of a WAV file in quotes, not 3"),
-    ('preroll = "soon"\n', '1: preroll must be a number of seconds, 0 or more, not "soon"'),
-    ("preroll = -2\n", "1: preroll must be a number of seconds, 0 or more, not -2"),
+    ("music = 3\n", '1: music must be "pad", "off" or the path of a WAV file in quotes, not 3'),
+    ('preroll = "soon"\n', '1: preroll must be a number of seconds from 0 to 10, not "soon"'),
+    ("preroll = -2\n", "1: preroll must be a number of seconds from 0 to 10, not -2"),
+    ("preroll = 1e308\n", "1: preroll must be a number of seconds from 0 to 10, not 1e+308"),
+    ("preroll = nan\n", "1: preroll must be a number of seconds from 0 to 10, not nan"),
+    ("preroll = inf\n", "1: preroll must be a number of seconds from 0 to 10, not inf"),
+    ("preroll = 100000\n", "1: preroll must be a number of seconds from 0 to 10, not 100000"),
+    ('engine = "fake"\n', '1: engine must be "espeak" or "piper", not "fake"'),
+    ('engine = "piper"\nvoice = "en-us"\n',
+     '2: voice must be a Piper voice, named like en_US-joe-medium (see `coach voices`), not "en-us"'),
     ('level = "full"\ncolour = "blue"\n',
      '2: unknown setting "colour"; the settings are engine, voice, rate, level,'
      " count_style, music, preroll"),
@@ -134,7 +141,8 @@ MALFORMED = [
 
 
 @pytest.mark.parametrize("text, message", MALFORMED)
-def test_a_malformed_file_is_one_line_naming_file_line_and_key(config, text, message):
+def test_a_malformed_file_is_one_line_naming_file_line_and_key(config, text, message, monkeypatch):
+    monkeypatch.delenv("COACH_TEST_ENGINES", raising=False)  # as for a user
     path = config(text)
     with pytest.raises(ConfigError) as info:
         load_settings(NOTHING_GIVEN, path)
@@ -147,3 +155,61 @@ def test_a_malformed_file_is_an_error_even_when_the_command_line_sets_the_key(co
     path = config('rate = "fast"\n')
     with pytest.raises(ConfigError):
         load_settings({**NOTHING_GIVEN, "rate": 150}, path)
+
+
+def test_every_problem_in_the_file_is_reported_one_line_each(config, monkeypatch):
+    monkeypatch.delenv("COACH_TEST_ENGINES", raising=False)
+    path = config('preroll = 1e308\nengine = "piper"\nvoice = "en-us"\ncount_style = "sideways"\n'
+                  'colour = 1\nrate = 5\n')
+    with pytest.raises(ConfigError) as info:
+        load_settings(NOTHING_GIVEN, path)
+    assert str(info.value).splitlines() == [
+        f"{path}:1: preroll must be a number of seconds from 0 to 10, not 1e+308",
+        f'{path}:4: count_style must be "down" or "up", not "sideways"',
+        f'{path}:5: unknown setting "colour"; the settings are engine, voice, rate, level, count_style, music, preroll',
+        f"{path}:6: rate must be between 80 and 450 words per minute, not 5",
+        f'{path}:3: voice must be a Piper voice, named like en_US-joe-medium (see `coach voices`), not "en-us"',
+    ]
+    assert info.value.exit_code == 2
+
+
+@pytest.mark.parametrize("given, message", [
+    ({"preroll": "1e308"}, "--preroll must be a number of seconds from 0 to 10, not 1e308"),
+    ({"preroll": "nan"}, "--preroll must be a number of seconds from 0 to 10, not nan"),
+    ({"preroll": "-5"}, "--preroll must be a number of seconds from 0 to 10, not -5"),
+    ({"preroll": "100000"}, "--preroll must be a number of seconds from 0 to 10, not 100000"),
+    ({"rate": "fast"}, "--rate must be a whole number of words per minute, not fast"),
+    ({"rate": "1000"}, "--rate must be between 80 and 450 words per minute, not 1000"),
+    ({"count_style": "sideways"}, '--count-style must be "down" or "up", not sideways'),
+    ({"engine": "fake"}, '--engine must be "espeak" or "piper", not fake'),
+    ({"engine": "piper", "voice": "en-us"},
+     '--voice must be a Piper voice, named like en_US-joe-medium (see `coach voices`), not "en-us"'),
+])
+def test_the_command_line_is_checked_by_the_same_rules(tmp_path, monkeypatch, given, message):
+    monkeypatch.delenv("COACH_TEST_ENGINES", raising=False)
+    with pytest.raises(ConfigError) as info:
+        load_settings({**NOTHING_GIVEN, **given}, tmp_path / "absent.toml")
+    assert str(info.value) == message
+
+
+def test_good_command_line_values_are_typed(tmp_path):
+    given = {**NOTHING_GIVEN, "preroll": "2.5", "rate": "150", "music": "off", "engine": "piper",
+             "voice": "en_US-joe-medium"}
+    settings, _ = load_settings(given, tmp_path / "absent.toml")
+    assert (settings.preroll, settings.rate, settings.music) == (2.5, 150, False)
+
+
+@pytest.mark.parametrize("text, music", [
+    ('music = "pad"\n', "pad"), ('music = "off"\n', False), ("music = true\n", True),
+    ("music = false\n", False), ('music = "Pad"\n', "pad"),
+])
+def test_music_words_are_not_files(config, text, music):
+    # Before, "pad" was taken as a file beside config.toml and every play failed.
+    settings, _ = load_settings(NOTHING_GIVEN, config(text))
+    assert settings.music == music
+
+
+def test_the_fake_engine_is_for_tests_only(tmp_path, monkeypatch):
+    monkeypatch.setenv("COACH_TEST_ENGINES", "1")
+    settings, _ = load_settings({**NOTHING_GIVEN, "engine": "fake"}, tmp_path / "absent.toml")
+    assert settings.engine == "fake"

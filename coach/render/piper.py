@@ -29,7 +29,7 @@ from typing import Any
 
 import numpy as np
 
-from coach.errors import TtsError
+from coach.errors import TtsError, VoiceError
 from coach.render.tts import DEFAULT_RATE, Progress, Server, check_rate, resample
 from coach.units import to_samples
 
@@ -245,7 +245,7 @@ def _find(name: str) -> None:
 
 def _voice_package(voice: str) -> Any:
     if voice not in VOICES:
-        raise TtsError(
+        raise VoiceError(
             f"Unknown Piper voice '{voice}': list the installed voices with `coach voices`."
         )
     return _import(VOICES[voice])

@@ -27,7 +27,7 @@ from typing import Protocol
 
 import numpy as np
 
-from coach.errors import ConfigError, TtsError
+from coach.errors import ConfigError, TtsError, VoiceError
 from coach.units import SAMPLE_RATE, to_samples
 
 Progress = Callable[[int], None]
@@ -252,7 +252,8 @@ class Server:
             reply = b"NI"
         if reply != b"OK":
             self.close()
-            raise TtsError(self.errors.get(reply) or f"The {self.engine} voice could not start: run the command again.")
+            error = VoiceError if reply == b"NF" else TtsError  # NF: no such voice, the user's input
+            raise error(self.errors.get(reply) or f"The {self.engine} voice could not start: run the command again.")
         self.rate_hz = struct.unpack("<I", self._read(4))[0]
 
     def alive(self) -> bool:
