@@ -196,6 +196,10 @@ def test_export_with_piper_passes_the_espeak_export_checks(tmp_path):
     assert len(gaps) > 50 and all(abs(g - 1.0) <= 0.010 for g in gaps)
 
     assert abs(pyloudnorm.Meter(rate).integrated_loudness(x) + 16) <= 1
+    from test_speech import ebur128  # ffmpeg's meter too, true peak included
+
+    lufs, true_peak = ebur128(tmp_path / "p.wav")
+    assert abs(lufs + 16) <= 1 and true_peak <= -1, (lufs, true_peak)
     assert 20 * np.log10(np.abs(x).max()) <= -1
     chapters = [title for title, _ in read_chapters(tmp_path / "p.wav")]
     assert len(chapters) > 5 and chapters == [title for title, _ in read_chapters(tmp_path / "espeak.wav")]
