@@ -14,7 +14,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from coach.config import Settings, config_path, load_settings
+from coach.config import Settings, config_path, load_settings, minutes_option
 from coach.errors import CoachError, Interrupted, OutputError, TtsError
 from coach.levels import load_levels
 from coach.model import Program, Timeline
@@ -46,7 +46,7 @@ VoiceOpt = Annotated[Optional[str], typer.Option(help="Voice name (see 'coach vo
 RateOpt = Annotated[Optional[str], typer.Option(metavar="WPM", help="Speaking rate, words per minute, 80 to 450 (default 175).", show_default=False)]
 EngineOpt = Annotated[Optional[str], typer.Option(metavar="ENGINE", help="Speech engine: 'espeak' (default) or 'piper' (natural voice, optional extra).", show_default=False)]
 CountOpt = Annotated[Optional[str], typer.Option("--count-style", help="Count holds 'down' (what is left; default) or 'up'.")]
-MinutesOpt = Annotated[Optional[float], typer.Option("--minutes", help="Fit the session into this many minutes (fewer repetitions, then fewer exercises), or say it cannot.", min=1, max=600)]
+MinutesOpt = Annotated[Optional[str], typer.Option("--minutes", metavar="MINUTES", help="Fit the session into this many minutes, 1 to 600 (fewer repetitions, then fewer exercises), or say it cannot.", show_default=False)]
 MusicOpt = Annotated[Optional[str], typer.Option("--music", help="Calm music under the voice: 'pad' (generated), 'off', or your own WAV file.", show_default=False)]
 PrerollOpt = Annotated[Optional[str], typer.Option("--preroll", metavar="SECONDS", help="Seconds of soft lead-in, 0 to 10, before the first cue and after every resume (wakes Bluetooth headphones).", show_default=False)]
 
@@ -128,7 +128,7 @@ def show(routine: Routine, level: LevelOpt = None, voice: VoiceOpt = None, rate:
     from rich.table import Table
 
     settings, source = settings_for(level=level, voice=voice, rate=rate, engine=engine, count_style=count_style)
-    program = program_for(routine, settings, source, minutes=minutes)
+    program = program_for(routine, settings, source, minutes=minutes_option(minutes))
     timeline, how = measured_timeline(program, settings)
     data = summary(program, timeline)
     table = Table(title=f"{data['title']} ({data['level']})", title_justify="left")
@@ -184,7 +184,7 @@ def compile_command(
 ) -> None:
     """Compile a routine: print what the coach will say, with times, or --json."""
     settings, source = settings_for(level=level, count_style=count_style)
-    program = program_for(routine, settings, source, minutes=minutes)
+    program = program_for(routine, settings, source, minutes=minutes_option(minutes))
     timeline = cached_or_estimated(program, settings)
     if as_json:
         typer.echo(json.dumps(summary(program, timeline), ensure_ascii=False))
@@ -215,7 +215,7 @@ def export_command(
 
     settings, source = settings_for(level=level, voice=voice, rate=rate, engine=engine,
                                     count_style=count_style, music=music)
-    program = program_for(routine, settings, source, minutes=minutes)
+    program = program_for(routine, settings, source, minutes=minutes_option(minutes))
     stem = Path(routine).stem
     path = output or Path(stem if stem == program.level else f"{stem}-{program.level}").with_suffix(".wav")
     check_output(path, force)  # before the speech is made
@@ -249,7 +249,7 @@ def play(
 
     settings, source = settings_for(level=level, voice=voice, rate=rate, engine=engine,
                                     count_style=count_style, music=music, preroll=preroll)
-    application.play(routine, settings, source, quiet=quiet, resume=resume, minutes=minutes)
+    application.play(routine, settings, source, quiet=quiet, resume=resume, minutes=minutes_option(minutes))
 
 
 @app.command("history")

@@ -170,6 +170,24 @@ def read_file(path: Path, problems: list[str]) -> tuple[dict[str, Any], dict[str
     return found, where
 
 
+MINUTES_RANGE = (1.0, 600.0)
+"""``--minutes``: the length to fit a session into (a command-line option only)."""
+
+
+def minutes_option(text: str | None) -> float | None:
+    """``--minutes`` as typed -> minutes, or one ConfigError line."""
+    if text is None:
+        return None
+    low, high = MINUTES_RANGE
+    try:
+        minutes = float(text)
+    except ValueError:
+        minutes = math.nan
+    if not (math.isfinite(minutes) and low <= minutes <= high):
+        raise ConfigError(f"--minutes must be a number of minutes from {low:g} to {high:g}, not {text}")
+    return minutes
+
+
 class Bad(ValueError):
     """A value breaks its rule; the message says what it must be."""
 

@@ -76,3 +76,19 @@ def test_help_documents_the_exit_codes():
     text = " ".join(coach("--help").stdout.split())
     assert "Exit codes: 0 done; 1 something failed" in text
     assert "2 bad input" in text and "130 stopped with Ctrl-C" in text
+
+
+@pytest.mark.parametrize("value", ["nan", "inf", "0", "1000", "soon"])
+def test_a_bad_minutes_is_one_line_and_exit_2(value):
+    result = coach("compile", "beginner", "--minutes", value)
+    assert result.returncode == 2
+    assert result.stderr == f"--minutes must be a number of minutes from 1 to 600, not {value}\n"
+
+
+def test_a_good_minutes_still_fits_the_session():
+    import json
+
+    whole = json.loads(coach("compile", "beginner", "--json").stdout)["duration_s"]
+    result = coach("compile", "beginner", "--minutes", "8", "--json")
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout)["duration_s"] <= min(whole, 8 * 60)
