@@ -47,7 +47,7 @@ def _boxes(data: bytes) -> tuple[list[_Box], list[tuple[float, float]]]:
                     continue
                 sizes = [c.size for line in element if isinstance(line, LTTextLine)
                          for c in line if isinstance(c, LTChar) and c.get_text().strip()]
-                text = element.get_text().strip()
+                text = _unwrap([line for line in element if isinstance(line, LTTextLine)])
                 if text:
                     boxes.append(_Box(number, *element.bbox, text,
                                       statistics.median(sizes) if sizes else 0.0))
@@ -55,6 +55,26 @@ def _boxes(data: bytes) -> tuple[list[_Box], list[tuple[float, float]]]:
         raise RoutineError(f"this PDF cannot be read ({type(exc).__name__}); "
                            "save the handout's text as a .txt file instead") from None
     return boxes, pages
+
+
+def _unwrap(lines) -> str:
+    """A box's lines, with the lines that the layout wrapped joined again: a
+    line that reaches (nearly) the box's right edge goes on in the next one,
+    unless that one starts a list item."""
+    texts = [(" ".join(line.get_text().split()), line.x1) for line in lines]
+    texts = [(t, x1) for t, x1 in texts if t]
+    if not texts:
+        return ""
+    right = max(x1 for _, x1 in texts)
+    left = min(line.x0 for line in lines)
+    out = [texts[0][0]]
+    for (prev, prev_x1), (text, _) in zip(texts, texts[1:]):
+        wrapped = prev_x1 >= right - 0.15 * (right - left) and len(prev.split()) > 6
+        if wrapped and not re.match(r"[-•*–]\s|\(?\d{1,3}[.):]\s", text):
+            out[-1] += " " + text
+        else:
+            out.append(text)
+    return "\n".join(out)
 
 
 def _running(boxes: list[_Box], pages: list[tuple[float, float]]) -> set[int]:
