@@ -139,6 +139,8 @@ def pdf_to_text(data: bytes) -> str:
                 blocks.append("# " + " ".join(lines))
             elif body and b.size >= body * 1.15 and len(lines) <= 2:
                 blocks.append("## " + " ".join(lines))
+            elif blocks and lines[0][:1].islower() and not blocks[-1].endswith((".", "!", "?", ":")):
+                blocks[-1] += "\n" + "\n".join(lines)  # a paragraph going on in the next column
             else:
                 blocks.append("\n".join(lines))
     return "\n\n".join(blocks) + "\n"
