@@ -55,7 +55,7 @@ def gain_db(lufs: float) -> float:
 
 def leveled(phrase: Phrase) -> np.ndarray:
     """The phrase's clip with its gain applied (float32)."""
-    return (phrase.clip * np.float32(10 ** (gain_db(phrase.lufs) / 20))).astype(np.float32)
+    return phrase.clip * np.float32(10 ** (gain_db(phrase.lufs) / 20))  # float32 * float32: one new array
 
 
 class Speech:
