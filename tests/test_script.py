@@ -421,3 +421,15 @@ def test_starting_positions_from_real_phrasing(sentence, position):
     from coach.script.exercise import position_of
 
     assert position_of([sentence]).value == position
+
+
+def test_hold_phase_is_inside_the_hold(every):
+    """Cues marked 'hold' are the tones and what is said between them."""
+    for name, data in every:
+        inside = False
+        for cue in data["script"]:
+            if cue["text"] == "hold_start":
+                inside = True
+            assert (cue["phase"] == "hold") == inside, (name, cue)
+            if cue["text"] == "hold_end":
+                inside = False

@@ -286,7 +286,7 @@ def hold_actions(model: Model, dose: Dose, level: Level, style: str, number: int
             if hold.breaths and seconds % BREATH_S == 0:
                 n = seconds // BREATH_S
                 length = "one breath" if n == 1 else f"{say_number(n)} breaths"
-            acts.append(say(f"Hold for {length}.", Phase.HOLD, rep=rep, side=side))
+            acts.append(say(f"Hold for {length}.", Phase.MOVE, rep=rep, side=side))  # HOLD: inside it
         spoken_cues = tuple(c for c in map(clean, cues) if c)
         acts.append(Hold(seconds, side, counts_for(seconds, level, style, spoken_cues, hold.breaths), rep))
         if hold.release:
