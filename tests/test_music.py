@@ -90,3 +90,19 @@ def test_export_with_music_keeps_loudness_and_peak(tmp_path):
         x = np.frombuffer(w.readframes(w.getnframes()), np.int16).astype(np.float64) / 32768
     assert abs(pyloudnorm.Meter(SAMPLE_RATE).integrated_loudness(x) + 16) <= 1
     assert 20 * np.log10(np.abs(x).max()) <= -1
+
+
+def test_a_tone_above_the_new_nyquist_is_filtered_not_folded(tmp_path):
+    # 15 kHz in a 44.1 kHz file cannot exist at 22.05 kHz: libsoxr removes it,
+    # where linear interpolation folded it down to an audible 7.05 kHz.
+    path = tmp_path / "high.wav"
+    t = np.arange(2 * 44100) / 44100
+    tone = 0.5 * np.sin(2 * np.pi * 440 * t) + 0.3 * np.sin(2 * np.pi * 15000 * t)
+    with wave.open(str(path), "wb") as w:
+        w.setnchannels(1), w.setsampwidth(2), w.setframerate(44100)
+        w.writeframes((tone * 32767).astype("<i2").tobytes())
+    samples = Track(path).samples.astype(np.float64)
+    spectrum = np.abs(np.fft.rfft(samples * np.hanning(len(samples))))
+    freqs = np.fft.rfftfreq(len(samples), 1 / SAMPLE_RATE)
+    at = lambda hz: spectrum[np.argmin(np.abs(freqs - hz))]
+    assert 20 * np.log10(at(7050) / at(440)) < -60
