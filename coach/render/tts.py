@@ -8,6 +8,8 @@ Every clip is mono float32 in [-1, 1] at ``SAMPLE_RATE`` and starts where the
 phrase becomes audible (leading silence trimmed by detected onset), so a cue's
 time in the timeline is the moment the listener hears it. ``make_engine``
 picks an engine by name; ``list_voices`` is what ``coach voices`` shows.
+The real engines speak in server processes (fork_server.py) and have a
+``close()`` that ends them at once; ``Speech`` calls it when it closes.
 """
 
 from __future__ import annotations
