@@ -222,3 +222,38 @@ def test_the_guard_leaves_an_ordinary_sound_alone():
     padded = np.concatenate((np.zeros(CONTEXT), tone, np.zeros(CONTEXT + 256)))
     out = guard(padded)[CONTEXT: CONTEXT + len(tone)]
     assert np.max(np.abs(out - tone)) < 1e-3  # only the DC filter touched it, a little
+
+
+# ------------------------------------------------------------------ live play
+
+
+def test_live_play_is_guarded_even_when_every_gain_is_wrong(tmp_path):
+    # The same mixer blocks reach the speaker. A fault is injected (every
+    # gain forced to +40 dB, as a bug would) and what a real PulseAudio
+    # sink plays is recorded and read back by ffmpeg and sox.
+    sys.path.insert(0, str(Path(__file__).parent))
+    from pulse import pulse_server
+
+    t = np.arange(10 * RATE) / RATE
+    music = 0.5 * np.sign(np.sin(2 * np.pi * 110 * t))  # a loud square wave...
+    music[: 5 * RATE] *= 1e-4  # ...after 5 s of near silence, looped
+    song = write_wav(tmp_path / "song.wav", music)
+    with pulse_server() as server, server.record() as rec:
+        proc = subprocess.Popen(
+            [sys.executable, "-c", "import coach.render.mix as mix; mix.bounded = lambda gain, highest: 40.0;"
+             " from coach.cli import main; main()", "play", "beginner", "--quiet",
+             "--engine", "fake", "--music", str(song)],
+            env={**os.environ, **server.env}, stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+        try:
+            rec.wait_for(25, timeout=120)
+        finally:
+            proc.send_signal(2)  # Ctrl-C
+            _, err = proc.communicate(timeout=30)
+    assert proc.returncode == 130, err
+    heard = rec.samples.astype(np.float64) / 32768
+    assert np.abs(heard).max() > 0.05  # the coach was heard
+    path = write_wav(tmp_path / "heard.wav", heard)
+    assert ffmpeg_levels(path)["true_peak"] <= -1.0
+    assert sox_stats(path)["peak_db"] <= -1.0
+    assert short_term_rms_db(heard) <= -6.0 + 0.05
