@@ -9,6 +9,7 @@ and nothing below it imports it.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import hashlib
 import threading
@@ -119,7 +120,7 @@ def play(routine: str | None, settings: Settings, source: dict[str, str], *,
     first = mixer.timeline.cues[0].start if mixer.timeline.cues else 0
     player.start(max(0, first - to_samples(WAKE_S)))
     stopped_by: CoachError | None = None
-    with Mpris(player, choice.program.title), Keys() as keys:
+    with Mpris(player, choice.program.title), ears(player, settings.listen, line), Keys() as keys:
         if keys.active and not quiet:
             line.say(HELP)
         try:
@@ -141,6 +142,22 @@ def play(routine: str | None, settings: Settings, source: dict[str, str], *,
                     stopped_by = stopped_by or exc
             line.clear()
     finish(choice, player, line, stopped_by)
+
+
+def ears(player: Player, listen: bool, line: StatusLine):
+    """Voice commands while the session plays, when asked for and possible;
+    otherwise one line saying why, and play goes on."""
+    if not listen:
+        return contextlib.nullcontext()
+    from coach.control import voice
+
+    reason = voice.recogniser_missing() or voice.microphone()
+    if reason:
+        line.say(f"{reason}; playing without voice commands.")
+        return contextlib.nullcontext()
+    line.say('Listening: say "coach pause", "coach continue", "coach next", '
+             '"coach back", "coach repeat" or "coach stop".')
+    return voice.Listener(player)
 
 
 PROGRESS_AFTER_S = 1.0

@@ -241,6 +241,7 @@ def play(
     preroll: PrerollOpt = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No status line.")] = False,
     resume: Annotated[bool, typer.Option("--resume", help="Continue where the last session was stopped, at the start of that exercise.")] = False,
+    listen: Annotated[Optional[bool], typer.Option("--listen/--no-listen", help='Obey spoken commands on the microphone: "coach pause", "coach continue", "coach next", "coach back", "coach repeat", "coach stop".', show_default=False)] = None,
     minutes: MinutesOpt = None,
 ) -> None:
     """Play a session through the speaker. In a terminal: space pauses and
@@ -248,7 +249,8 @@ def play(
     from coach import app as application
 
     settings, source = settings_for(level=level, voice=voice, rate=rate, engine=engine,
-                                    count_style=count_style, music=music, preroll=preroll)
+                                    count_style=count_style, music=music, preroll=preroll,
+                                    listen=listen)
     application.play(routine, settings, source, quiet=quiet, resume=resume, minutes=minutes_option(minutes))
 
 

@@ -9,6 +9,7 @@ options while lying on the floor.
     count_style = "up"        # count holds "down" (5, 4, 3...) or "up"
     music = "pad"             # "pad" (or true), "off" (or false), or a WAV file's path
     preroll = 10.0            # seconds of quiet before the session starts, 0 to 10
+    listen = true             # obey "coach pause" and the like (voice extra)
 
 Command-line options win over the file, the file over the defaults. Both
 are checked here by the same rules, once: every problem is one line
@@ -80,6 +81,8 @@ class Settings:
     """Background music: off, on (the generated one), or a WAV file's path."""
     preroll: float = 0.0
     """Seconds of quiet before the session starts, to lie down."""
+    listen: bool = False
+    """Obey spoken commands ("coach pause") heard on the microphone."""
 
 
 NAMES = tuple(f.name for f in fields(Settings))
@@ -270,6 +273,10 @@ def preroll_rule(value: Any) -> str | None:
     return f"a number of seconds from {low:g} to {high:g}"
 
 
+def listen_rule(value: Any) -> str | None:
+    return None if isinstance(value, bool) else "true or false"
+
+
 RULES: dict[str, Callable[[Any], str | None]] = {
     "engine": engine_rule,
     "voice": voice_rule,
@@ -278,6 +285,7 @@ RULES: dict[str, Callable[[Any], str | None]] = {
     "count_style": count_style_rule,
     "music": music_rule,
     "preroll": preroll_rule,
+    "listen": listen_rule,
 }
 
 

@@ -34,6 +34,6 @@ want=$(cat pyproject.toml scripts/setup.sh | sha256sum | cut -d" " -f1)
 if [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
     echo "setup: installing coach into .venv" >&2
     .venv/bin/python -m pip install -q --upgrade pip >/dev/null
-    .venv/bin/python -m pip install -q -e ".[test,piper]" >&2
+    .venv/bin/python -m pip install -q -e ".[test,piper,voice]" >&2
     echo "$want" > "$stamp"
 fi
