@@ -19,7 +19,7 @@ from dataclasses import dataclass, replace
 from coach.config import COMMAND_LINE, Settings
 from coach.control.mpris import Mpris
 from coach.errors import CoachError, Interrupted
-from coach.model import Block, Pause, Program, Say, Timeline
+from coach.model import Block, Pause, Phase, Program, Say, Timeline
 from coach.output import history
 from coach.output import resume as saved_state
 from coach.output.controls import HELP, KEYS, Keys, StatusLine, status
@@ -199,7 +199,8 @@ def with_streak(program: Program) -> Program:
     if days < 2 or not said:
         return program
     at = said[0] + 1
-    actions = (*closing.actions[:at], Say(f"That's {say_number(days)} days in a row."),
+    streak = Say(f"That's {say_number(days)} days in a row.", phase=Phase.CLOSING)
+    actions = (*closing.actions[:at], streak,
                *closing.actions[at:])
     return replace(program, blocks=(*program.blocks[:-1], replace(closing, actions=actions)))
 

@@ -13,7 +13,7 @@ from coach.errors import ConfigError
 
 NOTHING_GIVEN = {
     "engine": None, "voice": None, "rate": None, "level": None,
-    "count_style": None, "music": None, "preroll": None,
+    "count_style": None, "music": None, "preroll": None, "listen": None,
 }
 
 
@@ -48,9 +48,10 @@ def test_the_file_sets_every_preference(config):
         'count_style = "up"  # easier to follow\n'
         "music = true\n"
         "preroll = 10\n"
+        "listen = true\n"
     )
     settings, source = load_settings({}, path)
-    assert settings == Settings("piper", "en_US-joe-medium", 150, "full", "up", True, 10.0)
+    assert settings == Settings("piper", "en_US-joe-medium", 150, "full", "up", True, 10.0, True)
     assert isinstance(settings.preroll, float)
     assert source == {name: f"config file {path}" for name in NOTHING_GIVEN}
 
@@ -72,6 +73,7 @@ def test_command_line_wins_over_the_file_and_the_file_over_defaults(config):
         # False from the command line is a value, not "not given".
         "music": "command line",
         "preroll": "default",
+        "listen": "default",
     }
 
 
@@ -126,7 +128,7 @@ MALFORMED = [
      '2: voice must be a Piper voice, named like en_US-joe-medium (see `coach voices`), not "en-us"'),
     ('level = "full"\ncolour = "blue"\n',
      '2: unknown setting "colour"; the settings are engine, voice, rate, level,'
-     " count_style, music, preroll"),
+     " count_style, music, preroll, listen"),
     ('rate = 150\n[engine]\nname = "piper"\n',
      '2: engine must be "espeak" or "piper", not {"name": "piper"}'),
     # TOML syntax errors: tomllib's position, the key on that line, a hint.
@@ -166,7 +168,7 @@ def test_every_problem_in_the_file_is_reported_one_line_each(config, monkeypatch
     assert str(info.value).splitlines() == [
         f"{path}:1: preroll must be a number of seconds from 0 to 10, not 1e+308",
         f'{path}:4: count_style must be "down" or "up", not "sideways"',
-        f'{path}:5: unknown setting "colour"; the settings are engine, voice, rate, level, count_style, music, preroll',
+        f'{path}:5: unknown setting "colour"; the settings are engine, voice, rate, level, count_style, music, preroll, listen',
         f"{path}:6: rate must be between 80 and 450 words per minute, not 5",
         f'{path}:3: voice must be a Piper voice, named like en_US-joe-medium (see `coach voices`), not "en-us"',
     ]

@@ -200,7 +200,7 @@ def loud_after(samples: np.ndarray, start: int, level: int = 1000) -> int | None
 def test_media_keys_pause_resume_and_skip_a_real_session(reference, bus):
     env, samples, chapters = reference
     with pulse_server() as server, server.record() as rec:
-        proc = subprocess.Popen([*COACH, "play", "beginner", "--quiet"], env={**server.env, **env, **bus},
+        proc = subprocess.Popen([*COACH, "play", "beginner", "--quiet"], env={**server.env, **bus, **env},
                                 stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
                                 stderr=subprocess.PIPE, text=True)
         try:
