@@ -22,13 +22,13 @@ from coach.errors import CoachError, Interrupted
 from coach.model import Block, Pause, Phase, Program, Say, Timeline
 from coach.output import history
 from coach.output import resume as saved_state
-from coach.output.controls import HELP, KEYS, Keys, StatusLine, status
+from coach.output.controls import HELP, KEYS, SHOW_KEYS, Keys, StatusLine, status
 from coach.output.player import Player, State, Whole
 from coach.output.sinks import SimpleaudioSink
 from coach.render.session import engine_for, music_for, phrases, render
 from coach.script.load import program_for, resolve
 from coach.script.words import say_number
-from coach.units import SAMPLE_RATE, to_samples
+from coach.units import SAMPLE_RATE, clock, to_samples
 
 WAKE_S = 0.1
 """Silence played before the first cue of a live session, seconds (the file
@@ -128,7 +128,9 @@ def play(routine: str | None, settings: Settings, source: dict[str, str], *,
                 key = keys.get()
                 if key in KEYS:
                     player.command(KEYS[key])
-                line.show(status_line(player, choice.program))
+                elif key == SHOW_KEYS:
+                    line.say(HELP)
+                line.show(status_line(player, choice, line.width))
         except CoachError as exc:  # an audio fault: still save the position
             stopped_by = exc
         except KeyboardInterrupt:
@@ -176,11 +178,27 @@ def progress(line: StatusLine, program: Program):
     return advance
 
 
-def status_line(player: Player, program: Program) -> str:
+def status_line(player: Player, choice: Choice, width: int = 200) -> str:
     now = player.status()
-    reps = program.blocks[now.chapter].reps if now.chapter < len(program.blocks) else 0
-    text = status(player.source.timeline, now.position, now.chapter, now.state == State.PAUSED, reps)
+    blocks = choice.program.blocks
+    block = blocks[now.chapter] if now.chapter < len(blocks) else None
+    label = None
+    if block is not None and block.is_exercise:
+        label = f"exercise {exercise_number(choice, now.chapter)} of {exercise_count(choice)}"
+    text = status(player.source.timeline, now.position, now.chapter, now.state == State.PAUSED,
+                  block.reps if block else 0, label=label, width=width)
     return ("[making the speech…] " if now.waiting else "") + text
+
+
+def exercise_count(choice: Choice) -> int:
+    """Exercises in the whole session (a resumed one included)."""
+    return sum(1 for b in choice.program.blocks if b.is_exercise) + max(0, choice.offset - 1)
+
+
+def exercise_number(choice: Choice, chapter: int) -> int:
+    """1-based number in the whole session of the exercise at ``chapter``."""
+    done_before = max(0, choice.offset - 1)
+    return done_before + sum(1 for b in choice.program.blocks[:chapter + 1] if b.is_exercise)
 
 
 def _probe(sink: SimpleaudioSink, errors: list) -> None:
@@ -220,6 +238,8 @@ def finish(choice: Choice, player: Player, line: StatusLine, stopped_by: CoachEr
                                    "" if completed else title))
     if completed:
         saved_state.forget()
+        line.say(f"Done: {exercise_count(choice)} exercises in {clock(player.position() / SAMPLE_RATE)}. "
+                 "Well done.")
         return
     routine_id, level, print_ = choice.identity
     kept = saved_state.save(saved_state.Saved(routine_id, level, print_, original, title))

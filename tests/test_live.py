@@ -45,12 +45,15 @@ def test_status_names_exercise_repetition_side_and_time_left():
     right = next(c for c in timeline.cues if c.start > rep3.start and c.text == "Now the right side.")
     hold = next(c for c in timeline.cues if c.start > right.start and c.text == "hold_start")
     line = status(timeline, hold.start + 4 * SAMPLE_RATE, 2, paused=False, reps=9)
-    assert line == "Lying twist · repetition 3 of 9 · right side · hold: 11 s left"
+    assert line == ("Lying twist · repetition 3 of 9 · right side · hold: 11 s left"
+                    f" · Let both knees sink to the right · next: {timeline.chapters[3].title}")
     assert status(timeline, 0, 0, paused=True).startswith("[paused] Welcome · ")
     # The line comes from the cues' metadata, not from what the coach says.
     mute = replace(timeline, cues=tuple(c if c.kind == CueKind.BEEP else replace(c, text="…")
                                         for c in timeline.cues))
-    assert status(mute, hold.start + 4 * SAMPLE_RATE, 2, paused=False, reps=9) == line
+    # (only the step being done is, by nature, the words themselves)
+    muted = line.replace("Let both knees sink to the right", "…")
+    assert status(mute, hold.start + 4 * SAMPLE_RATE, 2, paused=False, reps=9) == muted
     after = next(c for c in timeline.cues if c.start > hold.start and c.text == "hold_end")
     assert "left in the session" in status(timeline, after.start + 10, 2, paused=False, reps=9)
 
@@ -64,7 +67,8 @@ def test_repeat_goes_back_to_the_last_instruction():
 
 def test_keys_are_player_commands():
     assert KEYS == {" ": Command.PLAY_PAUSE, "n": Command.NEXT, "p": Command.PREVIOUS,
-                    "r": Command.REPEAT, "q": Command.STOP, "Q": Command.STOP}
+                    "r": Command.REPEAT, "q": Command.STOP, "N": Command.NEXT,
+                    "P": Command.PREVIOUS, "R": Command.REPEAT, "Q": Command.STOP}
 
 
 def save_for(level, chapter, title):

@@ -12,14 +12,16 @@ import termios
 import threading
 import tty
 
-from coach.model import BeepKind, Phase, Timeline
+from coach.model import BeepKind, CueKind, Phase, Timeline
 from coach.output.player import Command
 from coach.units import SAMPLE_RATE
 
-HELP = "space pause/resume · n next · p previous · r repeat · q quit"
-KEYS = {" ": Command.PLAY_PAUSE, "n": Command.NEXT, "p": Command.PREVIOUS,
-        "r": Command.REPEAT, "q": Command.STOP, "Q": Command.STOP}
-"""What each key asks of the player."""
+HELP = "Keys: space pause/resume · n next exercise · p previous · r repeat the step · q quit · ? these keys"
+KEYS = {key: command for letter, command in (
+    (" ", Command.PLAY_PAUSE), ("n", Command.NEXT), ("p", Command.PREVIOUS),
+    ("r", Command.REPEAT), ("q", Command.STOP)) for key in {letter, letter.upper()}}
+"""What each key asks of the player, in either case."""
+SHOW_KEYS = "?"
 
 
 class Keys:
@@ -66,28 +68,52 @@ class Keys:
             return None
 
 
-def status(timeline: Timeline, sample: int, chapter: int, paused: bool, reps: int = 0) -> str:
-    """Exercise, repetition (of ``reps``), side, and seconds left (of the
-    hold, if one is running, else of the session), read from the metadata of
-    the cues heard so far in this chapter."""
+def status(timeline: Timeline, sample: int, chapter: int, paused: bool, reps: int = 0, *,
+           label: str | None = None, width: int = 200) -> str:
+    """A line for a glance, read from the metadata of the cues heard so far
+    in this chapter: the exercise (``label`` says which of how many), the
+    repetition (of ``reps``), the side, the seconds left (of the hold, if one
+    is running, else of the session), the step being done and what comes
+    next. Parts are dropped from the least needed until it fits ``width``."""
     since = timeline.chapters[chapter].start
-    parts = [timeline.chapters[chapter].title]
+    title = timeline.chapters[chapter].title
     heard = [c for c in timeline.cues if since <= c.start <= sample]
+    head = f"{label}: {title}" if label else title
+    parts: list[tuple[int, str]] = [(0, head)]  # (how much it is needed, text); 0 most
     rep = next((c.rep for c in reversed(heard) if c.rep is not None), None)
     if rep is not None:
-        parts.append(f"repetition {rep} of {reps}" if reps else f"repetition {rep}")
+        parts.append((3, f"repetition {rep} of {reps}" if reps else f"repetition {rep}"))
     side = next((c.side for c in reversed(heard) if c.side is not None), None)
     if side is not None:
-        parts.append("both sides" if side == "both" else f"{side} side")
+        parts.append((2, "both sides" if side == "both" else f"{side} side"))
     last = heard[-1] if heard else None
     if last is not None and last.phase == Phase.HOLD and last.text != BeepKind.HOLD_END.value:
         end = next((c.start for c in timeline.cues
                     if c.start > sample and c.text == BeepKind.HOLD_END.value), sample)
-        parts.append(f"hold: {(end - sample) // SAMPLE_RATE} s left")
+        parts.append((1, f"hold: {(end - sample) // SAMPLE_RATE} s left"))
     else:
         left = max(0, timeline.length - sample) // SAMPLE_RATE
-        parts.append(f"{left // 60}:{left % 60:02d} left in the session")
-    return ("[paused] " if paused else "") + " · ".join(parts)
+        parts.append((1, f"{left // 60}:{left % 60:02d} left in the session"))
+    step = next((c.text for c in reversed(heard)
+                 if c.kind == CueKind.SPEECH and c.phase in (Phase.SETUP, Phase.MOVE)), None)
+    if step:
+        parts.append((5, step.rstrip(".")))
+    if chapter + 1 < len(timeline.chapters):
+        parts.append((4, f"next: {timeline.chapters[chapter + 1].title}"))
+    return fit(("[paused] " if paused else ""), parts, width)
+
+
+def fit(prefix: str, parts: list[tuple[int, str]], width: int) -> str:
+    """``prefix`` and the parts joined by " · ", leaving out the least needed
+    parts (highest number) until the line fits ``width``; the last one left
+    is cut with an ellipsis if it must be."""
+    kept = list(parts)
+    while True:
+        line = prefix + " · ".join(text for _, text in kept)
+        if len(line) <= width or len(kept) == 1:
+            break
+        kept.remove(max(kept, key=lambda part: part[0]))
+    return line if len(line) <= width else line[: max(0, width - 1)] + "…"
 
 
 class StatusLine:
@@ -99,9 +125,16 @@ class StatusLine:
         self.live = not quiet and self.stream.isatty()
         self.shown = False
 
+    @property
+    def width(self) -> int:
+        """Characters the line may take: the terminal's width, less one."""
+        import shutil
+
+        return max(20, shutil.get_terminal_size((80, 24)).columns - 1)
+
     def show(self, line: str) -> None:
         if self.live:
-            self.stream.write("\r\x1b[2K" + line[:200])
+            self.stream.write("\r\x1b[2K" + line)
             self.stream.flush()
             self.shown = True
 
