@@ -106,3 +106,14 @@ def test_a_tone_above_the_new_nyquist_is_filtered_not_folded(tmp_path):
     freqs = np.fft.rfftfreq(len(samples), 1 / SAMPLE_RATE)
     at = lambda hz: spectrum[np.argmin(np.abs(freqs - hz))]
     assert 20 * np.log10(at(7050) / at(440)) < -60
+
+
+@pytest.mark.parametrize("kind", ["fifo", "device", "folder"])
+def test_music_that_is_not_a_regular_file_is_refused_without_waiting(tmp_path, kind):
+    import os
+
+    path = {"fifo": tmp_path / "pipe.wav", "device": "/dev/zero", "folder": tmp_path}[kind]
+    if kind == "fifo":
+        os.mkfifo(path)
+    with pytest.raises(ConfigError, match=r"^cannot use .* as music \(.*is not a regular file\); give a 16-bit PCM WAV file"):
+        make_music(str(path))

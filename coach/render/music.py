@@ -106,7 +106,10 @@ class Track(Looped):
     def __init__(self, path: Path):
         self.name = str(path)
         try:
-            with wave.open(str(path)) as w:
+            # A FIFO would block the open and a device never end: files only.
+            if path.exists() and not path.is_file():
+                raise OSError(f"{path} is not a regular file")
+            with open(path, "rb") as file, wave.open(file) as w:
                 width, channels, rate = w.getsampwidth(), w.getnchannels(), w.getframerate()
                 frames = w.readframes(min(w.getnframes(), MAX_FILE_S * rate))
         except (OSError, EOFError, wave.Error) as exc:
