@@ -59,6 +59,26 @@ def remove_stale_temps(path: Path) -> list[Path]:
     return removed
 
 
+_SWEPT: set[str] = set()
+"""Folders whose stale temporary files this process has already removed."""
+
+
+def sweep_folder(folder: Path) -> None:
+    """Remove, once per process, every temporary file in ``folder`` left by a
+    process that no longer exists (e.g. cache entries of a killed export)."""
+    key = os.path.abspath(folder)
+    if key in _SWEPT:
+        return
+    _SWEPT.add(key)
+    pattern = re.compile(r"\..+\.(\d+)-[0-9a-f]+\.tmp")
+    with contextlib.suppress(OSError):
+        for entry in os.scandir(folder):
+            found = pattern.fullmatch(entry.name)
+            if found and not _alive(int(found.group(1))):
+                with contextlib.suppress(OSError):
+                    os.unlink(entry.path)
+
+
 def check_target(path: Path, replace: bool) -> None:
     """Raise TargetError unless ``path`` may be written: it does not exist,
     or it is a regular file and ``replace`` is true. Device nodes, FIFOs,
@@ -117,7 +137,9 @@ def replace_together(moves: Sequence[tuple[Path, Path]]) -> None:
 
 def write_atomic(path: Path, data: bytes) -> None:
     """Write ``data`` to a temporary file beside ``path`` and rename it into
-    place. On failure the temporary file is removed and the OSError raised."""
+    place. On failure the temporary file is removed and the OSError raised.
+    The first write into a folder removes what killed runs left there."""
+    sweep_folder(path.parent)
     temp = temp_path(path)
     try:
         with open(temp, "wb") as f:

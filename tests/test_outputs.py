@@ -289,6 +289,16 @@ def test_only_the_temp_files_of_dead_processes_are_removed(tmp_path):
     assert names(tmp_path) == sorted([mine.name, other.name])
 
 
+def test_write_atomic_removes_what_killed_runs_left_in_its_folder(tmp_path):
+    dead = subprocess.Popen(["true"])
+    dead.wait()
+    (tmp_path / f".ab12.wav.{dead.pid}-0123abcd.tmp").write_text("a cache entry a killed run left")
+    (tmp_path / f".cd34.wav.{os.getpid()}-0123abcd.tmp").write_text("being written by a live process")
+    (tmp_path / "kept.tmp").write_text("not ours")
+    write_atomic(tmp_path / "ef56.wav", b"x")
+    assert names(tmp_path) == sorted([f".cd34.wav.{os.getpid()}-0123abcd.tmp", "ef56.wav", "kept.tmp"])
+
+
 def test_write_atomic_honours_the_umask(tmp_path):
     old = os.umask(0o022)
     try:
