@@ -70,14 +70,14 @@ def test_clip_is_trimmed_speech_at_the_target_loudness(tmp_path):
 
 def test_prefetch_makes_in_order_skipping_cached_and_returns_at_once(tmp_path):
     PhraseCache(FakeEngine(), tmp_path / "slow%2Fen-us%2F175")  # unrelated folder: no effect
-    engine = SlowEngine(delay=0.05)
+    engine = SlowEngine(delay=0.3)
     cache = PhraseCache(engine, tmp_path)
     cache.phrases(["two"])  # already cached
     engine.spoken.clear()
     with Speech(engine, cache) as speech:
         start = time.monotonic()
         speech.prefetch(["one", "two", "three", "four"])
-        assert time.monotonic() - start < 0.04  # one phrase takes 0.05 s
+        assert time.monotonic() - start < 0.2  # one phrase takes 0.3 s
         assert speech.is_ready("two")
         wait_for(lambda: speech.is_ready("four"))
         assert engine.spoken == ["one", "three", "four"]
@@ -340,3 +340,17 @@ def test_an_export_measures_minus_16_lufs_and_under_minus_1_dbtp_by_ffmpeg(tmp_p
     lufs, peak = ebur128(tmp_path / "s.wav")
     assert abs(lufs + 16) <= 1, lufs
     assert peak <= -1, peak
+
+
+def test_start_loads_the_voice_early_and_close_ends_it(tmp_path):
+    from coach.render.tts import EspeakEngine
+
+    engine = EspeakEngine()
+    speech = Speech(engine, PhraseCache(engine, tmp_path))
+    speech.start()
+    (server,) = [s.process for s in engine._servers]
+    assert server.poll() is None and not list(tmp_path.iterdir())  # up, nothing made
+    assert speech.clip("Bend your knees.").size
+    assert [s.process for s in engine._servers] == [server]  # the same server spoke
+    speech.close()
+    assert server.poll() is not None

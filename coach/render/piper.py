@@ -104,6 +104,12 @@ class PiperEngine:
                     progress(1)
         return clips
 
+    def start(self) -> None:
+        """Start the server now, without waiting for it: the model (~0.3 s)
+        loads while the caller does other work."""
+        with self._lock:
+            self._ensure_server()
+
     def close(self) -> None:
         """End the server process now (it starts again if needed)."""
         if self._server is not None:
@@ -113,6 +119,10 @@ class PiperEngine:
     def _speak(self, text: str) -> np.ndarray:
         if not text.strip():
             return np.zeros(0, dtype=np.float32)
+        self._ensure_server()
+        return self._server.speak(text)
+
+    def _ensure_server(self) -> None:
         if self._server is None or not self._server.alive():
             model = f"the {VOICES[self.voice]} package"
             self._server = Server("piper", self.voice, self.rate, errors={
@@ -120,7 +130,6 @@ class PiperEngine:
                 b"NF": f"Unknown Piper voice '{self.voice}': list the installed voices with `coach voices`.",
                 b"NL": f"The Piper voice {self.voice} could not be loaded from {model}: reinstall it with `{INSTALL}`.",
             })
-        return self._server.speak(text)
 
 
 def length_scale(rate: int) -> float:

@@ -160,6 +160,12 @@ class EspeakEngine:
                 return clips
             return _share(servers, texts, progress)
 
+    def start(self) -> None:
+        """Start one server now, without waiting for it (it loads while the
+        caller does other work); ``synthesize`` greets it later."""
+        with self._lock:
+            self._start(1)
+
     def close(self) -> None:
         """End the server processes now (they start again if needed)."""
         _close_all(self._servers)
