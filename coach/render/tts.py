@@ -251,6 +251,8 @@ class Server:
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
         )
         self.rate_hz = 0
+        # A server nobody holds any more ends at once (its ~20-150 MB too).
+        weakref.finalize(self, _end, self.process)
 
     def _greet(self) -> None:
         """Read the server's set-up reply (once), or raise its TtsError."""
@@ -294,13 +296,17 @@ class Server:
 
     def close(self) -> None:
         """Kill the server (a phrase in the making dies with it) and reap it."""
-        with contextlib.suppress(OSError):
-            self.process.kill()
-        with contextlib.suppress(OSError, ValueError):
-            self.process.stdin.close()
-        with contextlib.suppress(OSError, ValueError):
-            self.process.stdout.close()
-        self.process.wait()
+        _end(self.process)
+
+
+def _end(process: subprocess.Popen) -> None:
+    with contextlib.suppress(OSError):
+        process.kill()
+    with contextlib.suppress(OSError, ValueError):
+        process.stdin.close()
+    with contextlib.suppress(OSError, ValueError):
+        process.stdout.close()
+    process.wait()
 
 
 def list_voices() -> list[tuple[str, str]]:
