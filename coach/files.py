@@ -112,7 +112,8 @@ def staged(targets: Sequence[Path], replace: bool = False) -> Iterator[list[Path
     temps: list[Path] = []
     try:
         for target in targets:
-            temps.append(temp_path(target))
+            with signals_held():  # made and recorded, or neither
+                temps.append(temp_path(target))
         yield temps
         for target in targets:
             check_target(target, replace)
@@ -127,10 +128,18 @@ def staged(targets: Sequence[Path], replace: bool = False) -> Iterator[list[Path
 def replace_together(moves: Sequence[tuple[Path, Path]]) -> None:
     """``os.replace`` each (temporary, target) pair with SIGINT, SIGTERM and
     SIGHUP held back, so an interruption lands before or after all of them."""
-    old = signal.pthread_sigmask(signal.SIG_BLOCK, SIGNALS)
-    try:
+    with signals_held():
         for temp, target in moves:
             os.replace(temp, target)
+
+
+@contextlib.contextmanager
+def signals_held() -> Iterator[None]:
+    """SIGINT, SIGTERM and SIGHUP wait (in this thread) until the block is
+    done, then arrive: a step of two parts is never cut between them."""
+    old = signal.pthread_sigmask(signal.SIG_BLOCK, SIGNALS)
+    try:
+        yield
     finally:
         signal.pthread_sigmask(signal.SIG_SETMASK, old)
 
@@ -140,14 +149,17 @@ def write_atomic(path: Path, data: bytes) -> None:
     place. On failure the temporary file is removed and the OSError raised.
     The first write into a folder removes what killed runs left there."""
     sweep_folder(path.parent)
-    temp = temp_path(path)
+    temp = None
     try:
+        with signals_held():  # a signal now cannot leave the file unrecorded
+            temp = temp_path(path)
         with open(temp, "wb") as f:
             f.write(data)
         os.replace(temp, path)
     except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(temp)
+        if temp is not None:
+            with contextlib.suppress(OSError):
+                os.unlink(temp)
         raise
 
 

@@ -307,3 +307,31 @@ def test_write_atomic_honours_the_umask(tmp_path):
         os.umask(old)
     assert stat.S_IMODE((tmp_path / "a.json").stat().st_mode) == 0o644
     assert names(tmp_path) == ["a.json"]
+
+
+@pytest.mark.parametrize("writer", ["staged", "write_atomic"])
+def test_a_signal_just_as_a_temporary_file_is_made_leaves_nothing(tmp_path, monkeypatch, writer):
+    """Ctrl-C arriving right after the temporary file exists, before it is
+    recorded for clean-up, must still leave no temporary file."""
+    import os
+    import signal
+
+    from coach import files
+
+    made = files.temp_path
+
+    def made_then_interrupted(path):
+        temp = made(path)
+        os.kill(os.getpid(), signal.SIGINT)  # Python runs the handler at its next check
+        return temp
+
+    monkeypatch.setattr(files, "temp_path", made_then_interrupted)
+    target = tmp_path / "s.wav"
+    with pytest.raises(KeyboardInterrupt):
+        if writer == "staged":
+            with files.staged([target, tmp_path / "s.vtt"]) as temps:
+                for temp in temps:
+                    temp.write_bytes(b"x")
+        else:
+            files.write_atomic(target, b"x")
+    assert list(tmp_path.iterdir()) == []
