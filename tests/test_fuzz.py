@@ -2,6 +2,8 @@
 
 import time
 
+import pytest
+
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -37,3 +39,36 @@ def test_a_large_article_compiles_fast():
     program = compile_text(text, get_level("full"))
     assert len(program.exercises) == 400
     assert time.perf_counter() - start < 30  # generous: a guard against quadratic blow-ups
+
+
+# Inputs that once took seconds to minutes (issue 9): each is a file at the
+# size limit, and must compile or fail with one line well within a budget.
+LIMIT = 256 * 1024
+SLOW = {
+    "commas after a hold": "## A\n\nLie down. Hold for 20 seconds" + "," * LIMIT,
+    "4,000 nines": "## A\n\nLie down. Hold for " + "9" * 4000 + " seconds.\n",
+    "repeated e.g.": "## A\n\nLie down. " + "e.g. " * (LIMIT // 5),
+    "do do": "## A\n\nLie down. Hold for 5 seconds. " + "do " * (LIMIT // 3),
+    "bangs": "## A\n\nLie down. Hold for 5 seconds. " + "!" * LIMIT + "\n",
+    "and and": "## A\n\nLie down. Hold for 5 seconds. " + "and " * (LIMIT // 4),
+    "1. A lines": "1. A\n" * (LIMIT // 5),
+    "Lie lines": "Lie\n" * (LIMIT // 4),
+    "repeat repeat": "## A\n\nLie down. Hold 5 seconds. " + "repeat " * (LIMIT // 7),
+    "twenty twenty": "## A\n\nLie. Hold for " + "twenty " * (LIMIT // 7),
+    "switch legs": "## A\n\nLie. Hold for 5 seconds. " + "switch legs " * (LIMIT // 12),
+    "digits and spaces": "## A\n\nLie. Hold for 5 seconds. " + "1 " * (LIMIT // 2),
+    "dashes": "## A\n\nHold for 5" + "-" * LIMIT + "seconds\n",
+}
+
+
+@pytest.mark.parametrize("text", SLOW.values(), ids=SLOW.keys())
+def test_slow_inputs_stay_bounded(text):
+    text = text[:LIMIT]
+    start = time.perf_counter()
+    try:
+        compile_text(text, get_level("full"))
+    except RoutineError:
+        pass
+    # 1 s on an idle machine (scripts/bench_compile.py); generous here, as
+    # the suite shares two cores: quadratic inputs took 9 s to minutes.
+    assert time.perf_counter() - start < 5

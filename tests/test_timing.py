@@ -123,3 +123,24 @@ def test_nonsense(text, message):
 
 def test_unclear_timing_is_flagged():
     assert read_timing("Repeat as needed.").unclear
+
+
+@pytest.mark.parametrize("sentence", [
+    "Hold for 1e400 seconds.", "Repeat 10^9 times.", "Hold for 2/3 minutes.",
+])
+def test_numbers_that_are_not_plain_amounts_are_not_read(sentence):
+    timing = read_timing(sentence)
+    assert timing.hold is None and timing.reps is None
+    assert timing.unclear  # a warning with its line, never a silent misreading
+
+
+def test_not_plain_amounts_are_warnings_with_their_line():
+    from coach.levels import get_level
+    from coach.script.compile import compile_text
+
+    text = "## Knee hug\n\nLie on your back. Hug your knees.\nHold for 1e400 seconds.\nRepeat 10^9 times.\n"
+    program = compile_text(text, get_level("full"))
+    warnings = program.exercises[0].warnings
+    assert any(w.startswith("line 4:") for w in warnings)
+    assert any(w.startswith("line 5:") for w in warnings)
+    assert program.exercises[0].reps == 1

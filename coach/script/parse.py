@@ -30,7 +30,8 @@ BULLET = re.compile(r"[-*+•·▪‣◦●○■□➢►✓✔–—](?=\s)")
 NUMBERED = re.compile(r"(?:step\s+)?(\d{1,3})\s*[.):](?=\s)", re.IGNORECASE)
 TERMINAL = re.compile(r"[.!?:;,]$")
 ABBREVIATIONS = re.compile(r"\b(e\.g|i\.e|etc|approx|vs|dr|mr|mrs|ms|st|no|min|sec|cf)\.$", re.I)
-SENTENCE_END = re.compile(r"[.!?]+[\"'”’)]*\s+(?=[\"'“(]?[A-Z0-9])")
+INLINE_MARKUP = re.compile(r"[\[<*_`]")
+SENTENCE_END = re.compile(r"(?<![.!?])[.!?]+[\"'”’)]*\s+(?=[\"'“(]?[A-Z0-9])")
 
 
 @dataclass
@@ -61,6 +62,8 @@ class _Section:
 
 def clean_inline(text: str) -> str:
     """Drop Markdown inline markup: images, links, emphasis, code, tags."""
+    if not INLINE_MARKUP.search(text):
+        return " ".join(text.split())
     text = re.sub(r"!\[[^\]]*\]\([^)]*\)", "", text)
     text = re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", text)
     text = re.sub(r"<[^>]{1,200}>", "", text)
@@ -123,24 +126,50 @@ def parse_items(lines: list[_Line]) -> list[_Item]:
 
 def split_sentences(item: _Item) -> list[tuple[int, str]]:
     """An item's sentences, each with the line it starts on."""
-    starts, text = [], ""
+    starts, parts, at = [], [], 0
     for number, part in item.parts:
-        if text:
-            text += " "
-        starts.append((len(text), number))
-        text += part
+        starts.append((at, number))
+        parts.append(part)
+        at += len(part) + 1
+    text = " ".join(parts)
     offsets = [s for s, _ in starts]
     sentences = []
     begin = 0
     for m in SENTENCE_END.finditer(text):
-        if ABBREVIATIONS.search(text[begin:m.start() + 1]):
+        if ABBREVIATIONS.search(text[max(begin, m.start() - 12):m.start() + 1]):
             continue
         sentences.append((begin, text[begin:m.end()].strip()))
         begin = m.end()
     sentences.append((begin, text[begin:].strip()))
     return [
-        (starts[bisect.bisect_right(offsets, at) - 1][1], s) for at, s in sentences if s
+        (starts[bisect.bisect_right(offsets, at + cut) - 1][1], chunk)
+        for at, s in sentences if s
+        for cut, chunk in _chunks(s)
     ]
+
+
+MAX_SENTENCE = 400
+"""Longest sentence handed on whole (real ones stay under ~300 characters);
+a longer run of text is cut at spaces, so no later rule ever works on an
+unbounded string."""
+
+
+def _chunks(sentence: str) -> list[tuple[int, str]]:
+    """A sentence as pieces of at most MAX_SENTENCE characters, cut at
+    spaces where there are any, with their offsets."""
+    if len(sentence) <= MAX_SENTENCE:
+        return [(0, sentence)]
+    pieces, at = [], 0
+    while at < len(sentence):
+        end = at + MAX_SENTENCE
+        if end < len(sentence):
+            space = sentence.rfind(" ", at + 1, end)
+            end = space if space > at else end
+        piece = sentence[at:end].strip()
+        if piece:
+            pieces.append((at, piece))
+        at = end
+    return pieces
 
 
 # ---------------------------------------------------------------- sections

@@ -8,6 +8,7 @@ newcomer can find where "Hold for 20-30 seconds or even longer" or "five to
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 from dataclasses import dataclass, replace
@@ -43,8 +44,11 @@ MIXED = re.compile(
 )
 AND_A_HALF = re.compile(r"\b(?:a|one) minute and a half\b", re.IGNORECASE)
 SAME_HOLD = re.compile(r"\bfor the same (?:number of breaths|time|length of time|amount of time|count)\b", re.I)
+_START = r"(?:\b|(?=-\d))"
+"""Every timing phrase starts at a word (or a minus sign): lets the regex
+engine skip the inside of words instead of trying every rule there."""
 DURATION = re.compile(
-    rf"(?:{_QUALIFIER}\s+)?(?:{_BETWEEN}|{_range('d')})(?:-|\s)*{_UNIT}", re.IGNORECASE
+    rf"{_START}(?:{_QUALIFIER}\s+)?(?:{_BETWEEN}|{_range('d')})(?:-|\s)*{_UNIT}", re.IGNORECASE
 )
 COUNT_OF = re.compile(
     rf"(?:for\s+)?(?:a\s+)?(?:slow\s+)?count(?:ing)?\s+(?:of|to)\s+{_range('d')}", re.IGNORECASE
@@ -85,10 +89,10 @@ PER_SIDE = re.compile(
 )
 OTHER_SIDE = re.compile(
     rf"\b(?:on|with|using|for|to) the (?:other|opposite|second) {_LIMB}\b"
-    rf"|\b(?:repeat|switch|change|swap|do|perform|practi[cs]e)\b[^.;]*\b(?:other|opposite|second) {_LIMB}\b"
+    rf"|\b(?:repeat|switch|change|swap|do|perform|practi[cs]e)\b[^.;]{0,80}?\b(?:other|opposite|second) {_LIMB}\b"
     rf"|^\W*(?:now |then )?(?:do )?the (?:other|opposite) {_LIMB}\b"
     rf"|\b(?:switch|change|swap|reverse) (?:sides|legs|arms|feet|knees|hands|directions)\b"
-    rf"|\b(?:practi[cs]e|repeat|do the same|change to|switch to)\b[^.;]*?\b(?:on|with|to) the (?:left|right) {_LIMB}\b",
+    rf"|\b(?:practi[cs]e|repeat|do the same|change to|switch to)\b[^.;]{0,80}?\b(?:on|with|to) the (?:left|right) {_LIMB}\b",
     re.IGNORECASE,
 )
 SIDE_WORD = re.compile(
@@ -282,8 +286,10 @@ def side_rule(text: str) -> str | None:
     return "one" if m.group(2) else "both"
 
 
+@functools.lru_cache(maxsize=4096)
 def read_timing(text: str) -> Timing:
-    """Apply every rule to one sentence."""
+    """Apply every rule to one sentence (cached: the parser and the planner
+    ask about the same sentences)."""
     timing = Timing(
         per_side=bool(PER_SIDE.search(text)),
         other_side=bool(OTHER_SIDE.search(text)),
@@ -325,6 +331,8 @@ def read_timing(text: str) -> Timing:
 
 def describe_seconds(seconds: float) -> str:
     """7200 -> "2 hours", 90 -> "90 seconds"."""
+    if not seconds < 1e6:
+        return "over a million seconds"
     if seconds >= 3600:
         return f"{seconds / 3600:g} hours"
     if seconds >= 120:

@@ -24,8 +24,10 @@ _word_number = (
 )
 _quantifier = "|".join(sorted(QUANTIFIERS, key=len, reverse=True))
 
-NUMBER = rf"(?:-?\d+(?:\.\d+)?|\b(?:half an?|one and a half|{_word_number}|{_quantifier})\b)"
-"""Regex for one number as prose writes it (case-insensitive use)."""
+NUMBER = rf"(?:(?<![\w.^/])-?\d+(?:\.\d+)?(?![\d^]|\.\d|e\d)|\b(?:half an?|one and a half|{_word_number}|{_quantifier})\b)"
+"""Regex for one number as prose writes it (case-insensitive use). Digits
+stand alone: "1e400", "10^9" or "2nd" hold no plain amount (and a match
+starts only where a run of digits starts, so 4,000 nines cost one try)."""
 
 
 def parse_number(text: str) -> float:
