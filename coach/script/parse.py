@@ -27,7 +27,16 @@ from coach.script.words import ADVERBS, INSTRUCTION_VERBS, NOT_EXERCISE_TITLES
 HEADING = re.compile(r"#{1,6}(?=\s)")
 SETEXT = re.compile(r"(=+|-+)\s*$")
 BULLET = re.compile(r"[-*+•·▪‣◦●○■□➢►✓✔–—](?=\s)")
-NUMBERED = re.compile(r"(?:step\s+)?(\d{1,3})\s*[.):](?=\s)", re.IGNORECASE)
+NUMBERED = re.compile(
+    r"(?:(?:step|stretch|exercise|pose|move)\s+(?:no\.?\s*|number\s+|#\s?)?|#\s?|no\.\s*)?"
+    r"\(?(\d{1,3})(?:\s*[.):]+(?=\s|[A-Z])|(?=[A-Z][A-Za-z])|(?=\s*$))",
+    re.IGNORECASE,
+)
+"""A numbered line in any common form: "1.", "1)", "(1)", "1..", "#1",
+"Step 2:", "Stretch No. 1:", "Exercise #3", or a number glued to its title
+("1Lumbar Rotation")."""
+NAME_COLON = re.compile(r"([A-Z][^:.!?]{1,60}):\s+(?=\S)")
+"""A title and its instructions on one line: "Up dog: Press into your hands…"."""
 TERMINAL = re.compile(r"[.!?:;,]$")
 ABBREVIATIONS = re.compile(r"\b(e\.g|i\.e|etc|approx|vs|dr|mr|mrs|ms|st|no|min|sec|cf)\.$", re.I)
 INLINE_MARKUP = re.compile(r"[\[<*_`]")
@@ -84,8 +93,89 @@ def parse_line(number: int, raw: str) -> _Line:
     if m := BULLET.match(text):
         return _Line(number, "bullet", clean_inline(text[m.end():]))
     if m := NUMBERED.match(text):
-        return _Line(number, "numbered", clean_inline(text[m.end():]), int(m.group(1)))
+        rest = clean_inline(text[m.end():])
+        if rest.endswith(":") and is_title_text(rest[:-1], 8):
+            rest = rest[:-1]  # "1..Shoulder Blade Squeeze:"
+        return _Line(number, "numbered", rest, int(m.group(1)))
     return _Line(number, "text", clean_inline(text))
+
+
+def split_numbered(lines: list[_Line]) -> list[_Line]:
+    """A numbered title with its instructions on the same line ("1. Up dog:
+    Press…") becomes a title line and a text line; a bare number ("#1" alone)
+    takes the short title line that follows it."""
+    out: list[_Line] = []
+    skip = False
+    for i, line in enumerate(lines):
+        if skip:
+            skip = False
+            continue
+        if line.kind == "numbered" and not line.text:
+            nxt = lines[i + 1] if i + 1 < len(lines) else None
+            if nxt is not None and nxt.kind == "text" and is_title_text(nxt.text, 10):
+                out.append(_Line(line.number, "numbered", nxt.text, line.level))
+                skip = True
+                continue
+        if line.kind == "numbered" and (m := NAME_COLON.match(line.text)):
+            name = m.group(1).strip()
+            if is_title_text(name, 8):
+                out.append(_Line(line.number, "numbered", name, line.level))
+                out.append(_Line(line.number, "text", line.text[m.end():]))
+                continue
+        out.append(line)
+    return out
+
+
+RUN_IN_TITLE = re.compile(r"([A-Z][\w'’()/ -]{2,45}?)(?:\.|:|\s[–—-])\s+(?=[A-Z(])")
+"""A run-in title: "Pelvic Tilt. Lie on your back…", "Neck stretch: Tilt…"."""
+
+
+FIELD_LABEL = re.compile(
+    r"(?:why|how|do|don'?t|dos?|don'ts|next|previous|tips?|notes?|modifications?|variations?|"
+    r"hold|holds?|reps?|repetitions?|sets?|image|photo|credit|source|related|benefits?|purpose|"
+    r"start(?:ing)? position|position|finish|caution|warning|important|goal|target|targets|"
+    r"equipment|level|time|duration|frequency|muscles(?: worked)?|focus|cue|cues|breathe?|"
+    r"step \d+|updated|published|posted|by .*|share|print|email|read more|see also|more)",
+    re.IGNORECASE,
+)
+"""Run-in labels of a field ("Why: …", "Tip: …", "Hold: 5-8 breaths"), not names."""
+
+
+def is_field(text: str) -> bool:
+    """"Hold: 5-8 breaths", "Modification: Knees together": a field of the
+    exercise above, not a title."""
+    label, colon, _ = text.partition(":")
+    return bool(colon) and bool(FIELD_LABEL.fullmatch(label.strip()))
+
+
+def split_run_in(lines: list[_Line]) -> list[_Line]:
+    """Paragraphs that open with a short name and a full stop, colon or dash
+    ("Pelvic Tilt. Lie on your back…") become a title line and a text line,
+    when the text does this at least twice (one such line is just a
+    sentence) and the name is not itself an instruction."""
+    found = {}
+    for i, line in enumerate(lines):
+        if line.kind != "text" or (i and lines[i - 1].kind not in ("blank", "text")):
+            continue
+        if i and lines[i - 1].kind == "text" and i - 1 not in found:
+            continue
+        m = RUN_IN_TITLE.match(line.text)
+        if m and len(m.group(1).split()) <= 5 and not is_instruction(m.group(1)) \
+                and not FIELD_LABEL.fullmatch(m.group(1).strip()) \
+                and not ABBREVIATIONS.search(line.text[:m.end()].rstrip()):
+            found[i] = m
+    if len(found) < 2:
+        return lines
+    out: list[_Line] = []
+    for i, line in enumerate(lines):
+        if i in found:
+            m = found[i]
+            out.append(_Line(line.number, "blank", ""))
+            out.append(_Line(line.number, "numbered", m.group(1).strip(), 0))
+            out.append(_Line(line.number, "text", line.text[m.end():]))
+        else:
+            out.append(line)
+    return out
 
 
 def parse_lines(text: str) -> list[_Line]:
@@ -98,7 +188,7 @@ def parse_lines(text: str) -> list[_Line]:
                 level = 1 if raw_lines[i].strip().startswith("=") else 2
                 lines[i - 1] = _Line(lines[i - 1].number, "heading", lines[i - 1].text, level)
                 lines[i] = _Line(lines[i].number, "blank", "")
-    return lines
+    return split_run_in(split_numbered(lines))
 
 
 # ------------------------------------------------------------------- items
@@ -220,6 +310,7 @@ def find_titles(lines: list[_Line]) -> tuple[list[int], int | None]:
         i for i, line in enumerate(lines)
         if line.kind == "text"
         and is_title_text(line.text, 10)
+        and not is_field(line.text)
         and (i == 0 or lines[i - 1].kind == "blank")
         and followed_by_content(i)
     ]
