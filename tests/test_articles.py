@@ -257,3 +257,19 @@ def test_run_in_titles_and_field_lines(tmp_path):
     program = load_program(str(path), "full")
     assert [e.name for e in program.exercises] == ["Pelvic Tilt", "Knee Roll"]
     assert shape_of(program) == [(1, [(5, None)]), (1, [(10, None)])]
+
+
+def test_page_chrome_is_never_an_exercise_nor_spoken(tmp_path):
+    path = tmp_path / "pasted.txt"
+    path.write_text(
+        "Skip to content\n\nBack stretches\n\nShare this: Facebook  Twitter\n\n"
+        "Image: Courtesy of the Back Society\n\n"
+        "Knee hug\n\nLie on your back and hug both knees to your chest. Hold for 20 seconds.\n\n"
+        "Only single leg\n\nAdvertisement\n\n"
+        "Cat cow\n\nKneel on all fours. Arch your back, then round it. Repeat 10 times.\n\n"
+        "Related: Ten hip stretches for runners\n\nCopyright 2024 Back Society\n")
+    program = load_program(str(path), "full")
+    assert [e.name for e in program.exercises] == ["Knee hug", "Cat cow"]
+    said = " ".join(a.text for b in program.blocks for a in b.actions if hasattr(a, "text"))
+    for noise in ("Skip", "Share", "Courtesy", "single leg", "Advertisement", "Related", "Copyright"):
+        assert noise not in said

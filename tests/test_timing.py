@@ -144,3 +144,20 @@ def test_not_plain_amounts_are_warnings_with_their_line():
     assert any(w.startswith("line 4:") for w in warnings)
     assert any(w.startswith("line 5:") for w in warnings)
     assert program.exercises[0].reps == 1
+
+
+@pytest.mark.parametrize("sentence,reps", [
+    ("Reps: 15 Tempo: 321 Rest: 60 Seconds", 15),
+    ("Reps: 5x", 5),
+    ("Repetitions: 8-12", 12),
+    ("Complete three sets.", 3),
+    ("Switch legs and repeat, doing four sets per leg.", 4),
+])
+def test_counts_in_field_lines_and_sets(sentence, reps):
+    assert read_timing(sentence).reps.high == reps
+
+
+def test_a_field_of_seconds_is_not_a_count():
+    timing = read_timing("Repetition: 10-15 second hold, 2-3 times on each side")
+    assert timing.hold == Span(10, 15) and timing.reps == Span(2, 3) and timing.per_side
+    assert read_timing("Reps: 15 Tempo: 321 Rest: 60 Seconds").rest == Span(60, 60)

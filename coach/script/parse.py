@@ -82,9 +82,26 @@ def clean_inline(text: str) -> str:
     return " ".join(text.split())
 
 
+NOISE_LINE = re.compile(
+    r"(?:skip to (?:main )?content|skip navigation|advertisement|sponsored|share (?:this|on)\b.*|"
+    r"(?:share|print|email|tweet|pin it|save)(?:\s*[|/·•]\s*\w+)*|"
+    r"(?:image|photo|photograph|picture|illustration|video|credit)s?(?: credit)?\s*(?::|by|courtesy)\b.*|"
+    r"(?:related|see also|read more|more from|recommended|you may also like|also read)\b.*|"
+    r"(?:sign up|subscribe)\b.*(?:newsletter|inbox|email|updates)\b.*|.*\bnewsletter\b.*sign up.*|"
+    r"(?:©|copyright\b|all rights reserved).*|(?:follow us|like us)\b.*|"
+    r"(?:posted|published|updated|last (?:updated|reviewed))\b.{0,40}\d.*|"
+    r"[<‹«]?\s*(?:previous|prev|next)\b.{0,40}[>›»]?|only single leg)",
+    re.IGNORECASE,
+)
+"""Page chrome and asides that come along when an article is pasted: never an
+exercise, never spoken."""
+
+
 def parse_line(number: int, raw: str) -> _Line:
     """Classify one source line."""
     text = raw.strip().lstrip(">").strip()
+    if text and len(text) < 200 and NOISE_LINE.fullmatch(clean_inline(text)):
+        return _Line(number, "blank", "")
     if not text or re.fullmatch(r"[-*_=\s]{3,}", text) or text.startswith("|"):
         return _Line(number, "blank", "")
     if m := HEADING.match(text):

@@ -74,6 +74,15 @@ REPS = re.compile(
     r"|\b(?P<word>once|twice|thrice)\b",
     re.IGNORECASE,
 )
+REPS_FIELD = re.compile(
+    rf"\b(?:reps?|repetitions?)\s*:\s*{_range('r')}\s*x?(?![\s\d.–-]{{0,12}}(?:seconds?|secs?|minutes?|mins?|breaths?)\b)(?!\d)",
+    re.IGNORECASE,
+)
+"""A handout's field line: "Reps: 10", "Repetitions: 8-12", "Reps: 5x"."""
+REPS_SETS = re.compile(
+    rf"\b(?:complete|completing|do|doing|perform|performing)\s+{_range('r')}\s+sets\b", re.IGNORECASE
+)
+"""Sets as the count of an exercise: "Complete three sets", "doing four sets per leg"."""
 REPS_ROUNDS = re.compile(rf"{_range('r')}\s+(?:rounds?|cycles?)\b", re.IGNORECASE)
 REPS_DONE = re.compile(
     rf"\b(?:do|done|complete|perform)\s+{_range('r')}\s+(?:[a-z]+\s*)?(?=with|on|per|each|then|,|\.|$)",
@@ -246,14 +255,16 @@ def hold_phrase(text: str, m: re.Match) -> tuple[int, int]:
 def strip_reps(text: str) -> str:
     """The sentence without its repetition and side phrases ("and repeat 3
     times, then switch sides"), to keep what is left as a spoken step."""
-    for pattern in (REPS, REPS_ROUNDS, REPS_DONE, OTHER_SIDE, PER_SIDE):
+    for pattern in (REPS_FIELD, REPS, REPS_SETS, REPS_ROUNDS, REPS_DONE, OTHER_SIDE, PER_SIDE):
         text = pattern.sub("", text)
     return re.sub(r"\b(?:repeat|and|then)\b(?=[\s,.;]*(?:$|[,.;]))", "", text, flags=re.I)
 
 
 def reps_rule(text: str) -> tuple[Span | None, str | None]:
     """Repetitions, and a problem message when they make no sense."""
-    for m in [*REPS.finditer(text), *REPS_ROUNDS.finditer(text), *REPS_DONE.finditer(text)]:
+    for m in [*REPS_FIELD.finditer(text), *REPS.finditer(text), *REPS_SETS.finditer(text),
+              *REPS_ROUNDS.finditer(text),
+              *REPS_DONE.finditer(text)]:
         if FREQUENCY.match(text[m.end():]):
             continue
         if "word" in m.re.groupindex and m.group("word"):
