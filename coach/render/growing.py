@@ -77,8 +77,6 @@ class Growing:
         self._ready = 0
         self._complete = False
         self._error: BaseException | None = None
-        self._mixer = None
-        self._mixed_for: Timeline | None = None
         self._stop = False
         self.phrases_made = 0
         """Phrases whose clips are in hand (for a progress line)."""
@@ -108,11 +106,12 @@ class Growing:
     def render(self, start: int, count: int) -> np.ndarray:
         with self._cond:
             timeline, clips = self._timeline, self._clips
-            if self._mixed_for is not timeline:
-                # A new mixer per new stretch of layout: cheap, and the very
-                # object the export uses, so the samples are the same.
-                self._mixer, self._mixed_for = self.mixer_for(timeline, dict(clips)), timeline
-            mixer = self._mixer
+        # The export's own mixer, so the samples are the same; made for this
+        # stretch only, with the clips that can sound in it (a mixer readies
+        # every clip it is given, and the timeline keeps growing).
+        longest = max((c.length for c in timeline.cues), default=0)
+        near = {c.text for c in timeline.cues if start - longest <= c.start < start + count}
+        mixer = self.mixer_for(timeline, {text: clips[text] for text in near if text in clips})
         return mixer.render(start, count)
 
     # -- laying out ---------------------------------------------------------
