@@ -13,7 +13,6 @@ import contextlib
 import datetime as dt
 import hashlib
 import threading
-import time
 from dataclasses import dataclass, replace
 
 from coach.config import COMMAND_LINE, Settings
@@ -23,9 +22,15 @@ from coach.model import Block, Pause, Phase, Program, Say, Timeline
 from coach.output import history
 from coach.output import resume as saved_state
 from coach.output.controls import HELP, KEYS, SHOW_KEYS, Keys, StatusLine, status
-from coach.output.player import Player, State, Whole
+from coach.output.player import Player, State
 from coach.output.sinks import SimpleaudioSink
-from coach.render.session import engine_for, music_for, phrases, render
+from coach.render.beeps import load_beeps
+from coach.render.growing import Growing
+from coach.render.mix import Mixer
+from coach.render.session import engine_for, music_for
+from coach.render.session import gains as mix_gains
+from coach.render.speech import Speech
+from coach.timeline import LEAD_IN_S
 from coach.script.load import program_for, resolve
 from coach.script.words import say_number
 from coach.units import SAMPLE_RATE, clock, to_samples
@@ -103,24 +108,56 @@ def play(routine: str | None, settings: Settings, source: dict[str, str], *,
     probe_error: list[BaseException] = []
     probe = threading.Thread(target=_probe, args=(sink, probe_error), daemon=True)
     probe.start()
+    speech = None
     try:
         choice = choose(routine, settings, source, resume, line.say, minutes)
         choice = replace(choice, program=with_streak(choice.program))
-        mixer = render(choice.program, engine_for(settings), progress(line, choice.program),
-                       music=music_for(settings))
+        # 2. The speech is made in play order while the session plays.
+        speech = Speech(engine_for(settings))
+        growing = grow(choice.program, speech, music_for(settings))
         probe.join()
         if probe_error:
             raise probe_error[0]
     except BaseException:
         probe.join()
         sink.close()  # the device watchdog must not outlive a failed start
+        if speech is not None:
+            speech.close()
         raise
-    # 2. Play, with keys in a terminal; the player closes the sink.
-    player = Player(Whole(mixer.render, mixer.timeline), sink, preroll=settings.preroll, block=10.0)
-    first = mixer.timeline.cues[0].start if mixer.timeline.cues else 0
-    player.start(max(0, first - to_samples(WAKE_S)))
+    player = Player(growing, sink, preroll=settings.preroll, block=10.0)
+    try:
+        stopped_by = run(player, choice, line, quiet, settings.listen)
+    finally:
+        growing.close()
+        close_speech(speech)
+    finish(choice, player, line, stopped_by)
+
+
+def close_speech(speech: Speech) -> None:
+    """End the speech and its engine's processes. Not while a phrase is being
+    made: closing Piper's onnxruntime session under a running synthesis
+    aborts the process ("terminate called without an active exception"), so
+    wait for the phrase in hand (a fraction of a second) first.
+    TODO(speech): Speech.close could do this itself."""
+    with speech._make_lock:
+        speech.close()
+
+
+def grow(program: Program, speech: Speech, music) -> Growing:
+    """The session as its speech comes in, mixed exactly as the export is."""
+    beeps = load_beeps()
+    levels = mix_gains(beeps, music)  # once: measuring is slow, mixers are many
+    return Growing(program, speech, {kind: len(b) for kind, b in beeps.items()},
+                   lambda timeline, clips: Mixer(timeline, clips, beeps, levels, music)).start()
+
+
+def run(player: Player, choice: Choice, line: StatusLine, quiet: bool, listen: bool) -> CoachError | None:
+    """Play with keys in a terminal, media keys and a status line, until the
+    end, a stop, a signal or a fault; return what stopped it, if not the end."""
+    # The file opens with LEAD_IN_S of silence; a live stream needs only WAKE_S.
+    player.start(max(0, to_samples(LEAD_IN_S - WAKE_S)))
     stopped_by: CoachError | None = None
-    with Mpris(player, choice.program.title), ears(player, settings.listen, line), Keys() as keys:
+    with Mpris(player, choice.program.title), ears(player, listen, line), Keys() as keys:
         if keys.active and not quiet:
             line.say(HELP)
         try:
@@ -130,7 +167,8 @@ def play(routine: str | None, settings: Settings, source: dict[str, str], *,
                     player.command(KEYS[key])
                 elif key == SHOW_KEYS:
                     line.say(HELP)
-                line.show(status_line(player, choice, line.width))
+                if line.live:
+                    line.show(status_line(player, choice, line.width))
         except CoachError as exc:  # an audio fault: still save the position
             stopped_by = exc
         except KeyboardInterrupt:
@@ -143,7 +181,7 @@ def play(routine: str | None, settings: Settings, source: dict[str, str], *,
                 except CoachError as exc:
                     stopped_by = stopped_by or exc
             line.clear()
-    finish(choice, player, line, stopped_by)
+    return stopped_by
 
 
 def ears(player: Player, listen: bool, line: StatusLine):
@@ -162,22 +200,6 @@ def ears(player: Player, listen: bool, line: StatusLine):
     return voice.Listener(player)
 
 
-PROGRESS_AFTER_S = 1.0
-"""A wait longer than this before the first sound gets a progress line."""
-
-
-def progress(line: StatusLine, program: Program):
-    """A progress callback for making the speech: after PROGRESS_AFTER_S,
-    the status line counts the phrases made."""
-    total, done, began = len(phrases(program)), [0], time.monotonic()
-
-    def advance(count: int) -> None:
-        done[0] += count
-        if time.monotonic() - began > PROGRESS_AFTER_S:
-            line.show(f"Getting the voice ready: {done[0]} of {total} phrases")
-    return advance
-
-
 def status_line(player: Player, choice: Choice, width: int = 200) -> str:
     now = player.status()
     blocks = choice.program.blocks
@@ -187,7 +209,12 @@ def status_line(player: Player, choice: Choice, width: int = 200) -> str:
         label = f"exercise {exercise_number(choice, now.chapter)} of {exercise_count(choice)}"
     text = status(player.source.timeline, now.position, now.chapter, now.state == State.PAUSED,
                   block.reps if block else 0, label=label, width=width)
-    return ("[making the speech…] " if now.waiting else "") + text
+    if now.waiting:
+        source = player.source
+        made = f": {source.phrases_made} of {source.phrases_total} phrases" \
+            if isinstance(source, Growing) and not source.complete else ""
+        return f"Making the speech{made}… " + text
+    return text
 
 
 def exercise_count(choice: Choice) -> int:

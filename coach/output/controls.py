@@ -75,6 +75,8 @@ def status(timeline: Timeline, sample: int, chapter: int, paused: bool, reps: in
     repetition (of ``reps``), the side, the seconds left (of the hold, if one
     is running, else of the session), the step being done and what comes
     next. Parts are dropped from the least needed until it fits ``width``."""
+    if chapter >= len(timeline.chapters):  # nothing laid out yet
+        return "[paused]" if paused else ""
     since = timeline.chapters[chapter].start
     title = timeline.chapters[chapter].title
     heard = [c for c in timeline.cues if since <= c.start <= sample]

@@ -55,6 +55,8 @@ PREROLL_LEVEL = 4
 silence, which some headphones treat as 'nothing playing'."""
 BACK_S = 3.0
 """PREVIOUS this long into a chapter restarts it; sooner, goes back one."""
+OPENING_MAX_S = 0.05
+"""A stream that took longer to open is not a measure of the next one."""
 WAITING_S = 0.5
 """A run that has waited this long for its first sound counts as waiting
 (for the speech) in ``status()``; shorter waits are not worth a word."""
@@ -221,6 +223,8 @@ class Player:
         self._shown: tuple | None = None
         self._pending: int | None = None
         """A chapter NEXT asked for before the speech for it was made."""
+        self._opening = 0.0
+        """Seconds the last hand-over's ``sink.play`` took to return."""
 
     # -- controls (any thread) ------------------------------------------
 
@@ -486,7 +490,7 @@ class Player:
                     return
             samples = self._cut(run, min(full, max(need, run.ahead.done_to)))
         lead = self.preroll[: run.lead]
-        self._play(run, np.concatenate((lead, samples)), len(lead), self.clock() + len(lead) / SAMPLE_RATE)
+        self._play(run, np.concatenate((lead, samples)), len(lead))
 
     def _send_next(self, run: _Run) -> None:
         """Gather the next segment, sleep toward its due time, start it."""
@@ -494,9 +498,11 @@ class Player:
             end = self._length if self._length is not None else 1 << 62
             full = min(run.sent + self.segment, end)
             with self._cond:
-                # Rendering gets until the due time; a fake clock (tests)
-                # does not move while we wait here, so there it completes.
-                self._wait_rendered(run, full, timeout=max(0.0, run.due() - self.clock()))
+                # Rendering gets until half the preparation time before the
+                # hand-over (cutting and copying a long segment takes a
+                # while); a fake clock (tests) does not move while we wait
+                # here, so there it completes.
+                self._wait_rendered(run, full, timeout=max(0.0, run.due() - self.prepare / 2 - self.clock()))
                 if self._requests:
                     return
                 if run.ahead.done_to <= run.sent:  # nothing rendered: underrun
@@ -505,7 +511,7 @@ class Player:
                         run.waiting_since = self.clock()
                     return
                 run.next = self._cut(run, full)
-        due = run.due()
+        due = run.due() - self._opening
         # Sleep toward the absolute target in short steps, so that a control
         # still gets through; the segment waits in run.next meanwhile.
         while (left := due - self.clock()) > 0:
@@ -514,7 +520,7 @@ class Player:
                     return
             self.sleep(min(left, self.poll))
         samples, run.next = run.next, None
-        self._play(run, samples, 0, due)
+        self._play(run, samples, 0)
 
     def _wait_rendered(self, run: _Run, upto: int, timeout: float) -> bool:
         """With ``cond`` held: wait until rendered to ``upto``, a control
@@ -536,12 +542,19 @@ class Player:
                 upto = run.sent + cut
         return ahead.take(upto)
 
-    def _play(self, run: _Run, samples: np.ndarray, lead: int, anchor_time: float) -> None:
-        """Start one stream; session sample ``run.sent`` sounds at ``anchor_time``."""
+    def _play(self, run: _Run, samples: np.ndarray, lead: int) -> None:
+        """Start one stream. Opening one takes a few ms (tens for the first
+        of a process), and a stream sounds from when ``play`` returns: so the
+        first stream of a run anchors the schedule there, and a hand-over is
+        started the last opening time ahead of its due time."""
         start = run.sent
+        before = self.clock()
         self.sink.play(samples, start, lead)
+        after = self.clock()
         with self._cond:
             if run.anchor_time is None:
-                run.anchor, run.anchor_time = start, anchor_time
+                run.anchor, run.anchor_time = start, after + lead / SAMPLE_RATE
+            else:
+                self._opening = min(max(0.0, after - before), OPENING_MAX_S)
             run.sent = start + len(samples) - lead
             run.lead = 0

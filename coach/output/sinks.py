@@ -131,11 +131,18 @@ class SimpleaudioSink:
         if self._probed:
             return
         try:
-            import simpleaudio  # noqa: F401  (fail here, not mid-session)
+            import simpleaudio  # fail here, not mid-session
         except ImportError as exc:
             raise AudioError("simpleaudio is missing: pip install simpleaudio-patched") from exc
         probe(self.probe_timeout)
         quiet_errors()
+        # The first stream of a process loads ALSA's plugins and connects:
+        # measured up to 0.2 s under load, which would make the first
+        # hand-over late. Open one silent stream now (the device answered).
+        try:
+            simpleaudio.play_buffer(bytes(64), 1, 2, SAMPLE_RATE)
+        except Exception as exc:  # simpleaudio raises a bare SimpleaudioError
+            raise AudioError(NO_DEVICE) from exc
         self._probed = True
         self._watchdog = Watchdog()
 

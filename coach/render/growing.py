@@ -78,6 +78,7 @@ class Growing:
         self._complete = False
         self._error: BaseException | None = None
         self._stop = False
+        self._whole = None  # the mixer over the complete session
         self.phrases_made = 0
         """Phrases whose clips are in hand (for a progress line)."""
         self.phrases_total = len(play_order(program))
@@ -105,10 +106,15 @@ class Growing:
 
     def render(self, start: int, count: int) -> np.ndarray:
         with self._cond:
-            timeline, clips = self._timeline, self._clips
-        # The export's own mixer, so the samples are the same; made for this
-        # stretch only, with the clips that can sound in it (a mixer readies
-        # every clip it is given, and the timeline keeps growing).
+            timeline, clips, complete = self._timeline, self._clips, self._complete
+        # The export's own mixer, so the samples are the same. Once the
+        # whole session is laid out, one mixer serves the rest; before, one
+        # is made for this stretch only, with the clips that can sound in it
+        # (a mixer readies every clip it is given, and the timeline grows).
+        if complete:
+            if self._whole is None:
+                self._whole = self.mixer_for(timeline, clips)
+            return self._whole.render(start, count)
         longest = max((c.length for c in timeline.cues), default=0)
         near = {c.text for c in timeline.cues if start - longest <= c.start < start + count}
         mixer = self.mixer_for(timeline, {text: clips[text] for text in near if text in clips})
