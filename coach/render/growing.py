@@ -26,9 +26,10 @@ from coach.model import BeepKind, Hold, Program, Say, Timeline
 from coach.timeline import TAIL_S, layout
 from coach.units import to_samples
 
-LOOKAHEAD_S = 0.5
+LOOKAHEAD_S = 1.0
 """Samples this close to the end of what is laid out are not ready yet: the
-music ducks this far before the next cue, which is not placed yet."""
+music ducks up to 0.35 s before the next cue (not placed yet), and the
+output guard looks 0.2 s further on."""
 
 
 class Speech(Protocol):
@@ -116,7 +117,9 @@ class Growing:
                 self._whole = self.mixer_for(timeline, clips)
             return self._whole.render(start, count)
         longest = max((c.length for c in timeline.cues), default=0)
-        near = {c.text for c in timeline.cues if start - longest <= c.start < start + count}
+        reach = to_samples(LOOKAHEAD_S)  # the mixer looks this far around
+        near = {c.text for c in timeline.cues
+                if start - longest - reach <= c.start < start + count + reach}
         mixer = self.mixer_for(timeline, {text: clips[text] for text in near if text in clips})
         return mixer.render(start, count)
 
