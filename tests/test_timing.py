@@ -161,3 +161,22 @@ def test_a_field_of_seconds_is_not_a_count():
     timing = read_timing("Repetition: 10-15 second hold, 2-3 times on each side")
     assert timing.hold == Span(10, 15) and timing.reps == Span(2, 3) and timing.per_side
     assert read_timing("Reps: 15 Tempo: 321 Rest: 60 Seconds").rest == Span(60, 60)
+
+
+@pytest.mark.parametrize("sentence", [
+    "Warm up with a five-minute walk.", "Take a 5-minute walk first.", "Walk for 10 minutes after.",
+    "Build up to 10 seconds.", "Gradually increase to 30 seconds over the weeks.",
+])
+def test_time_that_is_not_a_hold(sentence):
+    timing = read_timing(sentence)
+    assert timing.hold is None and not timing.unclear
+
+
+def test_a_progression_adds_no_second_hold():
+    timing = read_timing("Hold 10 seconds, and build up to 30 seconds.")
+    assert timing.hold == Span(10, 10) and len(timing.hold_ends) == 1
+
+
+def test_a_minute_or_two():
+    assert read_timing("Hold for a minute or two.").hold == Span(60, 120)
+    assert read_timing("Hold the stretch for 30 seconds while you walk your hands forward.").hold == Span(30, 30)

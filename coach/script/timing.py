@@ -42,6 +42,20 @@ MIXED = re.compile(
     rf"(?P<y>{NUMBER})\s*(?P<yu>seconds?|secs?|minutes?|mins?)\b",
     re.IGNORECASE,
 )
+OR_TWO = re.compile(r"\b(?:a|one)\s+(?P<u>minute|min|second)\s+or\s+two\b", re.IGNORECASE)
+""""a minute or two": one to two of the unit."""
+ACTIVITY = re.compile(
+    r"\b(?:warm(?:ing)?[ -]?up|walk(?:ing)?|jog(?:ging)?|run(?:ning)?|cycl(?:e|ing)|march(?:ing)?|"
+    r"swim(?:ming)?|cardio|aerobics?|bike|treadmill|session|routine|workout|programme|program)\b",
+    re.IGNORECASE,
+)
+"""Time spent on something other than a hold ("Warm up with a five-minute walk")."""
+PROGRESSION = re.compile(
+    r"\b(?:build(?:ing)?|work(?:ing)?|progress(?:ing)?)\s+up\s+to\b|\bgradually\s+increase\b"
+    r"|\bincrease\b[^.;]{0,30}\bto\s*$|\bover\s+time\b|\bas you (?:get|grow) stronger\b",
+    re.IGNORECASE,
+)
+"""A progression ("Build up to 10 seconds"): advice for later days, not another hold."""
 AND_A_HALF = re.compile(r"\b(?:a|one) minute and a half\b", re.IGNORECASE)
 SAME_HOLD = re.compile(r"\bfor the same (?:number of breaths|time|length of time|amount of time|count)\b", re.I)
 _START = r"(?:\b|(?=-\d))"
@@ -188,6 +202,9 @@ def seconds_of(m: re.Match) -> Span:
         return Span(min(a, b), max(a, b))
     if m.re is AND_A_HALF:
         return Span(90, 90)
+    if m.re is OR_TWO:
+        unit = 1 if m.group("u").lower().startswith("s") else 60
+        return Span(unit, 2 * unit)
     if m.re is SAME_HOLD:
         return Span(0, 0)  # filled in from the hold before, by the planner
     span = span_of(m, "e") if "ea" in names and m.group("ea") else span_of(m, "d")
@@ -207,16 +224,30 @@ def duration_rule(text: str) -> list[tuple[re.Match, Span]]:
     """Every duration in the sentence, in order, without frequencies
     ("3 times a day" is not a duration either)."""
     found = []
-    for m in [*MIXED.finditer(text), *AND_A_HALF.finditer(text), *SAME_HOLD.finditer(text),
+    for m in [*MIXED.finditer(text), *OR_TWO.finditer(text), *AND_A_HALF.finditer(text), *SAME_HOLD.finditer(text),
               *COUNT_OF.finditer(text), *COUNTS.finditer(text), *DURATION.finditer(text)]:
         if FREQUENCY.match(text[m.end():]):
             continue
         if any(m.start() < o.end() and o.start() < m.end() for o, _ in found):
             continue
-        if is_single_breath(text, m):
+        if is_single_breath(text, m) or not_a_hold(text, m):
             continue
         found.append((m, seconds_of(m)))
     return sorted(found, key=lambda f: f[0].start())
+
+
+def not_a_hold(text: str, m: re.Match) -> bool:
+    """Time that is not a hold: a progression ("Build up to 10 seconds"), or
+    an activity ("walk for 10 minutes", "a five-minute walk") when no hold
+    word leads into it."""
+    clause = re.split(r"[,;]", text[: m.start()])[-1]
+    if PROGRESSION.search(clause + text[m.start(): m.end()]):
+        return True
+    if HOLD_WORDS.search(clause):
+        return False
+    after = text[m.end(): m.end() + 25]
+    return bool(ACTIVITY.search(clause)
+                or re.match(r"\s*(?:\w+\s+)?(?:" + ACTIVITY.pattern + ")", after, re.IGNORECASE))
 
 
 def is_single_breath(text: str, m: re.Match) -> bool:
@@ -334,7 +365,9 @@ def read_timing(text: str) -> Timing:
     if reps:
         timing = replace(timing, reps=reps, problem=timing.problem or problem)
     understood = timing.hold or timing.bare_hold or timing.reps or timing.rest or timing.other_side
-    if not understood and TIMING_WORDS.search(text) and not FREQUENCY_SENTENCE.search(text):
+    skipped = (ACTIVITY.search(text) or PROGRESSION.search(text)) and DURATION.search(text)
+    if not understood and TIMING_WORDS.search(text) and not FREQUENCY_SENTENCE.search(text) \
+            and not skipped:
         timing = replace(timing, unclear=True)
     return timing
 
