@@ -18,7 +18,6 @@ ARTICLES = Path(__file__).parent / "data" / "articles"
 CASES = sorted(ARTICLES.glob("*.expect.json"))
 KNOWN_GAPS: dict[str, str] = {
     # case -> why it is still read wrongly (strict xfail, so a fix shows up)
-    "about-hip-back-runners": "a page whose h1 is its one exercise, with numbered steps, is not found",
     "latimes-knees-to-chest": "paragraphs numbered '1 ' without a dot are not taken as exercises",
     "naturalhealth-down-up-dog": "'Hold for 5 to 7 long and even breaths' is not read as a hold",
     "runsociety-heel-to-glute": "'take hold of your right foot' does not set the first side",
@@ -48,7 +47,7 @@ def test_corpus_is_there():
 
 READ_RIGHT = {
     # cases read fully right: a regression here fails the suite
-    "betterbacks-hamstring-standing", "commandoactive-cooldown", "csp-back-pain",
+    "about-hip-back-runners", "betterbacks-hamstring-standing", "commandoactive-cooldown", "csp-back-pain",
     "johnsonfitness-glute-bridge", "melbourneosteo-hip", "mountnittany-back-release",
     "newsmytra-yoga-lower-back", "nyuhjd-hamstring", "oprah-bird-dog", "oxygenyoga-lower-back",
     "peakphysio-lumbar-strength", "peakphysio-neck-program", "sinosteopathic-neck",

@@ -419,8 +419,9 @@ def parse_routine(text: str, name: str = "routine") -> Routine:
             exercises.append(Exercise(section.title, section.line, tuple(steps)))
         else:
             notes.extend(steps)
-    if not exercises and not sections:
-        # A bare list of steps with no titles: one exercise.
+    if not exercises:
+        # A bare list of steps, or a page whose title is its one exercise
+        # ("Hip and Back Stretch for Runners" over numbered steps).
         steps = [Step(s, ln, item.kind) for item in preamble for ln, s in split_sentences(item)]
         if is_exercise(title or name, steps):
             return Routine(title or name, (Exercise(title or name, steps[0].line, tuple(steps)),))
