@@ -25,6 +25,8 @@ HOLDS = [
     ("Stay here for 3 to 5 breaths.", 15, 25),
     ("Rest here for 3 deep breaths.", 15, 15),
     ("Slowly count to 10.", 10, 10),
+    ("Hold for 5 to 7 long and even breaths.", 25, 35),
+    ("Hold for 5 slow, deep breaths.", 25, 25),
 ]
 
 

@@ -35,7 +35,7 @@ _QUALIFIER = (
 _BETWEEN = rf"between\s+(?P<ea>{NUMBER})\s+and\s+(?P<eb>{NUMBER})"
 _UNIT = (
     r"(?:(?P<sec>seconds?\b|secs?\b|(?<=\d)s\b)|(?P<min>minutes?\b|mins?\b)|(?P<hr>hours?\b|hrs?\b)"
-    r"|(?P<br>(?:(?:deep|slow|full|long|big|calm|steady)\s+)*breaths?\b))"
+    r"|(?P<br>(?:(?:deep|slow|full|long|big|calm|steady|even|easy|relaxed|gentle|smooth|and|,)\s*){0,6}breaths?\b))"
 )
 MIXED = re.compile(
     rf"(?P<x>{NUMBER})\s*(?P<xu>seconds?|secs?|minutes?|mins?)\s*(?:-|–|—|to|or)\s*"
