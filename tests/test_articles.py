@@ -17,22 +17,48 @@ from coach.script.load import load_program
 ARTICLES = Path(__file__).parent / "data" / "articles"
 CASES = sorted(ARTICLES.glob("*.expect.json"))
 KNOWN_GAPS: dict[str, str] = {
-    # case -> why it is still read wrongly (strict xfail, so a fix shows up)
-    "latimes-knees-to-chest": "paragraphs numbered '1 ' without a dot are not taken as exercises",
-    "runsociety-heel-to-glute": "'take hold of your right foot' does not set the first side",
-    "dailymail-flexible-friend": "exercise titles found but their repetitions and sides are not",
-    "delawareonline-run-stretch": "the exercise titles are not found (one exercise)",
-    "eddiejackman-mobility": "the exercise titles are not found (one exercise)",
-    "himalayantimes-stay-fit": "a '30 minutes' frequency sentence is read as a hold",
-    "latimes-chair-twist": "untitled numbered paragraphs are not found, holds missed",
-    "marthastewart-neck": "an intro section is taken as an exercise",
-    "mensfitness-single-leg-bridge": "'sets x reps' counts are not read",
-    "orlandosentinel-fit-friday": "the exercise titles are not found (one exercise)",
-    "pilatesbody-three-for-backs": "the exercise titles are not found (one exercise)",
-    "spavert-lower-back": "the exercise titles are not found (one exercise)",
-    "sportsandmartialarts-neck": "one exercise split in three",
-    "watchfit-hip-runners": "a '1 hour' sentence outside the exercises is read as a hold",
-    "workouthit-beginner-yoga": "a pose with one foot forward is read as one-sided",
+    # case -> what is still read wrongly, by symptom (strict xfail, so a fix shows up;
+    # `scripts/score_articles.py -v` shows found and expected side by side)
+    "222health-chiro-spine": "exercise titles not all found (1 of 3 exercises)",
+    "affordahealth-knee-to-chest": "1 exercise(s) with wrong sides",
+    "ahcwellness-low-back": "2 phantom exercise(s) from non-exercise sections",
+    "albertadoctors-desk-stretches": "1 exercise(s) with wrong holds",
+    "ameliaexpresscare-back": "exercise titles not all found (5 of 6 exercises)",
+    "arc-back-pain-sheet": "2 exercise(s) with wrong repetitions and sides",
+    "besthealth-squat-stretch": "1 exercise(s) with wrong repetitions and sides",
+    "catalystkinetics-neck-level1": "exercise titles not all found (2 of 3 exercises)",
+    "christopherconsultants-desk-stretches": "exercise titles not all found (1 of 12 exercises)",
+    "dailymail-flexible-friend": "1 phantom exercise(s) from non-exercise sections",
+    "davidberro-sciatica": "exercise titles not all found (1 of 5 exercises)",
+    "delawareonline-run-stretch": "exercise titles not all found (1 of 4 exercises)",
+    "deniseaustin-back-moves": "1 exercise(s) with wrong repetitions",
+    "eddiejackman-mobility": "exercise titles not all found (1 of 5 exercises)",
+    "farmacycounter-mobility-flow": "exercise titles not all found (3 of 4 exercises)",
+    "getmovingwellness-post-adjustment": "exercise titles not all found (1 of 5 exercises)",
+    "goldenchiro-knee-to-chest": "1 exercise(s) with wrong holds",
+    "latimes-chair-twist": "exercise titles not all found (1 of 2 exercises)",
+    "latimes-knees-to-chest": "exercise titles not all found (1 of 2 exercises)",
+    "lhj-cross-legged-back": "1 exercise(s) with wrong repetitions",
+    "marthastewart-neck": "1 phantom exercise(s) from non-exercise sections",
+    "mensfitness-single-leg-bridge": "1 exercise(s) with wrong repetitions",
+    "nhs-lower-back-print": "exercise titles not all found (1 of 2 exercises)",
+    "nhsinform-back-pain": "exercise titles not all found (1 of 3 exercises)",
+    "orlandosentinel-fit-friday": "2 exercise(s) with wrong holds and repetitions",
+    "peakphysio-lumbar-program": "3 exercise(s) with wrong repetitions",
+    "peakphysio-neck-sets": "2 exercise(s) with wrong holds and repetitions",
+    "physioplace-sciatica": "exercise titles not all found (1 of 3 exercises)",
+    "pilatesbody-three-for-backs": "exercise titles not all found (1 of 3 exercises)",
+    "revampers-standing-quad": "1 exercise(s) with wrong sides",
+    "runsociety-heel-to-glute": "1 exercise(s) with wrong sides",
+    "sleighchiro-knee-to-chest": "1 exercise(s) with wrong holds and repetitions",
+    "spavert-lower-back": "exercise titles not all found (3 of 7 exercises)",
+    "sportsandmartialarts-neck": "2 phantom exercise(s) from non-exercise sections",
+    "spryliving-relax-back": "1 exercise(s) with wrong sides",
+    "urmstonphysio-neck": "fails: no exercises found; give each exercise a title line (or a '#",
+    "visualyoga-legs-up-wall": "1 exercise(s) with wrong holds",
+    "watchfit-hip-runners": "exercise titles not all found (1 of 3 exercises)",
+    "workouthit-beginner-yoga": "1 exercise(s) with wrong holds",
+    "yeschiro-hamstring": "1 exercise(s) with wrong holds",
 }
 
 
@@ -46,11 +72,12 @@ def test_corpus_is_there():
 
 READ_RIGHT = {
     # cases read fully right: a regression here fails the suite
-    "about-hip-back-runners", "betterbacks-hamstring-standing", "commandoactive-cooldown", "csp-back-pain",
-    "johnsonfitness-glute-bridge", "melbourneosteo-hip", "mountnittany-back-release",
-    "naturalhealth-down-up-dog", "newsmytra-yoga-lower-back", "nyuhjd-hamstring", "oprah-bird-dog", "oxygenyoga-lower-back",
-    "peakphysio-lumbar-strength", "peakphysio-neck-program", "sinosteopathic-neck",
-    "sportsresearch-yoga-lower-back",
+    "about-hip-back-runners", "betterbacks-hamstring-standing", "commandoactive-cooldown",
+    "csp-back-pain", "himalayantimes-stay-fit", "johnsonfitness-glute-bridge",
+    "melbourneosteo-hip", "mountnittany-back-release", "naturalhealth-down-up-dog",
+    "newsmytra-yoga-lower-back", "nyuhjd-hamstring", "oprah-bird-dog",
+    "oxygenyoga-lower-back", "peakphysio-lumbar-strength", "peakphysio-neck-program",
+    "sinosteopathic-neck", "sportsresearch-yoga-lower-back",
 }
 
 

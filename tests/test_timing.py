@@ -168,6 +168,7 @@ def test_a_field_of_seconds_is_not_a_count():
 @pytest.mark.parametrize("sentence", [
     "Warm up with a five-minute walk.", "Take a 5-minute walk first.", "Walk for 10 minutes after.",
     "Build up to 10 seconds.", "Gradually increase to 30 seconds over the weeks.",
+    "Get up every 30 minutes at work.", "Runners have a set time for a session, be it 60 min or more.",
 ])
 def test_time_that_is_not_a_hold(sentence):
     timing = read_timing(sentence)

@@ -56,6 +56,8 @@ PROGRESSION = re.compile(
     re.IGNORECASE,
 )
 """A progression ("Build up to 10 seconds"): advice for later days, not another hold."""
+EVERY = re.compile(r"\b(?:every|each)\s+[\w-]+\s+(?:minutes?|mins?|hours?|hrs?)\b", re.IGNORECASE)
+""""every 30 minutes": how often, not how long."""
 AND_A_HALF = re.compile(r"\b(?:a|one) minute and a half\b", re.IGNORECASE)
 SAME_HOLD = re.compile(r"\bfor the same (?:number of breaths|time|length of time|amount of time|count)\b", re.I)
 _START = r"(?:\b|(?=-\d))"
@@ -243,10 +245,14 @@ def not_a_hold(text: str, m: re.Match) -> bool:
     clause = re.split(r"[,;]", text[: m.start()])[-1]
     if PROGRESSION.search(clause + text[m.start(): m.end()]):
         return True
+    if re.search(r"\b(?:every|each)\s*$", clause, re.IGNORECASE):
+        return True  # "Get up every 30 minutes": how often, not how long
     if HOLD_WORDS.search(clause):
         return False
+    before = text[: m.start()]
     after = text[m.end(): m.end() + 25]
     return bool(ACTIVITY.search(clause)
+                or ACTIVITY.search(before) and not HOLD_WORDS.search(before)
                 or re.match(r"\s*(?:\w+\s+)?(?:" + ACTIVITY.pattern + ")", after, re.IGNORECASE))
 
 
@@ -365,7 +371,8 @@ def read_timing(text: str) -> Timing:
     if reps:
         timing = replace(timing, reps=reps, problem=timing.problem or problem)
     understood = timing.hold or timing.bare_hold or timing.reps or timing.rest or timing.other_side
-    skipped = (ACTIVITY.search(text) or PROGRESSION.search(text)) and DURATION.search(text)
+    skipped = (ACTIVITY.search(text) or PROGRESSION.search(text) or EVERY.search(text)) \
+        and DURATION.search(text)
     if not understood and TIMING_WORDS.search(text) and not FREQUENCY_SENTENCE.search(text) \
             and not skipped:
         timing = replace(timing, unclear=True)
