@@ -54,9 +54,42 @@ HOLD, over (DC_BLOCKS + 1 + POWER_BLOCKS + 2) * HOLD = 4352 - HOLD."""
 _STEPS = np.arange(1, OVERSAMPLE) / OVERSAMPLE
 _TAPS = (np.sinc(np.arange(-TAPS + 1, TAPS + 1)[:, None] - _STEPS[None, :])
          * np.kaiser(2 * TAPS, 4.0)[:, None])
-"""Interpolation filters: column j gives the value _STEPS[j] past a sample."""
+"""Interpolation filters: the value _STEPS[j] past sample n is
+``sum(_TAPS[:, j] * x[n - TAPS + 1: n + TAPS + 1])``."""
 _REACH = float(np.abs(_TAPS).sum(axis=0).max())
 """No interpolated value exceeds _REACH times the largest nearby sample."""
+_TRIANGLE = np.bartlett(2 * DC_BLOCKS + 3)[1:-1] / np.bartlett(2 * DC_BLOCKS + 3)[1:-1].sum()
+"""Weights of the DC estimate over the blocks around one."""
+_LEFT = np.maximum((HOLD - 1) / 2 - np.arange(HOLD), 0) / HOLD
+_RIGHT = np.maximum(np.arange(HOLD) - (HOLD - 1) / 2, 0) / HOLD
+"""How far each sample of a block leans to the centre of the block before
+it and after it: linear interpolation between block centres."""
+CHUNK = TAPS
+"""The true-peak bound is taken per CHUNK samples; its filter reaches at
+most one chunk to either side."""
+
+
+def _smooth_bound() -> tuple[float, float]:
+    """(A, C) such that no interpolated value between x[n] and x[n+1]
+    exceeds ``A * max(|x[n]|, |x[n+1]|) + C * max |x[i-1] - 2 x[i] + x[i+1]|``
+    over i = n-14 .. n+15. Each filter is the straight line between its two
+    samples plus a remainder that vanishes on straight lines, written as a
+    filter over second differences (the remainder divided by (1 - z)^2).
+    Speech at 22 kHz is smooth, so this is far tighter than _REACH."""
+    offsets = np.arange(-TAPS + 1, TAPS + 1)
+    a_sum, c_sum = 0.0, 0.0
+    for taps in _TAPS.T:
+        ends = np.array([taps.sum() - (taps * offsets).sum(), (taps * offsets).sum()])
+        rest = taps.copy()
+        rest[TAPS - 1: TAPS + 1] -= ends
+        over_d2, left = np.polydiv(rest, [1.0, -2.0, 1.0])
+        assert np.abs(left).max() < 1e-9
+        a_sum = max(a_sum, float(np.abs(ends).sum()))
+        c_sum = max(c_sum, float(np.abs(over_d2).sum()))
+    return a_sum * 1.001, c_sum * 1.001  # room for float32 rounding
+
+
+_ENDS, _BENDS = _smooth_bound()
 
 
 def render_guarded(raw: Callable[[int, int], np.ndarray], start: int, count: int) -> np.ndarray:
@@ -65,44 +98,56 @@ def render_guarded(raw: Callable[[int, int], np.ndarray], start: int, count: int
     edges are aligned to HOLD so the result does not depend on ``start``."""
     lo = (start - CONTEXT) // HOLD * HOLD
     hi = -(-(start + count + CONTEXT) // HOLD) * HOLD
-    x = guard(np.asarray(raw(lo, hi - lo), np.float64))
-    out = x[start - lo: start - lo + count]
-    return np.round(np.clip(out, -1.0, 1.0) * 32767).astype(np.int16)
+    out = guard(raw(lo, hi - lo))[start - lo: start - lo + count] * np.float32(32767)
+    return np.rint(np.clip(out, -32767, 32767, out=out), out=out).astype(np.int16)
 
 
 def guard(x: np.ndarray) -> np.ndarray:
-    """The guarded signal (float64, the same length). Its first and last
+    """The guarded signal (float32, the same length). Its first and last
     CONTEXT samples are only context."""
-    # 1. Nothing infinite or absurd gets in.
+    # 1. Nothing infinite or absurd gets in. Work in float32 blocks of HOLD
+    #    samples (zeros after the end), with TAPS zeros on either side for
+    #    the interpolation filter.
     size = len(x)
-    x = np.clip(np.nan_to_num(x, nan=0.0, posinf=0.0, neginf=0.0), -16.0, 16.0)
-    x = np.concatenate((x, np.zeros(-size % HOLD)))
-    blocks = len(x) // HOLD
-    centres = np.arange(blocks) * HOLD + (HOLD - 1) / 2
-    at = np.arange(len(x))
-    # 2. Take DC and infrasound away.
-    triangle = np.bartlett(2 * DC_BLOCKS + 3)[1:-1]
-    means = x.reshape(blocks, HOLD).mean(axis=1)
-    dc = np.convolve(means, triangle / triangle.sum(), mode="same")
+    with np.errstate(invalid="ignore", over="ignore"):
+        broken = not np.isfinite(np.sum(x))  # one cheap pass; NaN and inf stay in a sum
+    if broken:
+        x = np.nan_to_num(x, nan=0.0, posinf=0.0, neginf=0.0)
+    blocks = -(-size // HOLD)
+    padded = np.zeros(TAPS + blocks * HOLD + TAPS, np.float32)
+    shaped = padded[TAPS: -TAPS].reshape(blocks, HOLD)
+    np.clip(x, -16.0, 16.0, out=padded[TAPS: TAPS + size])
+    # 2. Take DC and infrasound away, in the blocks where there is any.
+    dc = np.convolve(shaped.mean(axis=1), _TRIANGLE, mode="same")
     dc[np.abs(dc) < DC_FLOOR] = 0.0
-    if dc.any():
-        x = x - np.interp(at, centres, dc)
+    rows, ramp = ramps(dc, 0.0)
+    shaped[rows] -= ramp
     # 3. The gain each block may have: for its true peak, and for the power
     #    of every RMS_WINDOW it may be part of (the POWER_BLOCKS around it).
-    shaped = x.reshape(blocks, HOLD)
-    power = np.convolve((shaped * shaped).sum(axis=1), np.ones(POWER_BLOCKS), mode="same")
+    power = np.convolve(np.einsum("ij,ij->i", shaped, shaped), np.ones(POWER_BLOCKS), mode="same")
     loudest = 10 ** (LOUDEST_RMS_DBFS / 20) * np.sqrt(RMS_WINDOW)
     aim = 10 ** (AIM_DBTP / 20)
-    with np.errstate(divide="ignore"):
-        for_power = np.minimum(loudest / np.sqrt(power), 1.0)
-        for_peaks = np.minimum(aim / block_true_peaks(x), 1.0)
+    for_power = loudest / np.sqrt(np.maximum(power, loudest ** 2))
+    for_peaks = aim / np.maximum(block_true_peaks(padded), aim)
     # 4. Each block takes the lowest gain of every block whose peak or power
     #    it shares, and gains ramp linearly between block centres: no
     #    sample gets more than any of those blocks wanted.
     held = np.minimum(held_low(for_peaks, 1), held_low(for_power, POWER_BLOCKS // 2 + 1))
-    if np.all(held == 1.0):
-        return x[:size]
-    return (x * np.interp(at, centres, held))[:size]
+    rows, ramp = ramps(held, 1.0)
+    shaped[rows] *= ramp
+    return padded[TAPS: TAPS + size]
+
+
+def ramps(values: np.ndarray, neutral: float) -> tuple[np.ndarray, np.ndarray]:
+    """``values`` (one per block) interpolated linearly between block
+    centres (held flat before the first and after the last), only for the
+    blocks where that differs from ``neutral``: (their indices, their
+    samples)."""
+    prev = np.r_[values[:1], values[:-1]]
+    after = np.r_[values[1:], values[-1:]]
+    rows = np.flatnonzero((values != neutral) | (prev != neutral) | (after != neutral))
+    here = values[rows, None]
+    return rows, (here + (prev[rows, None] - here) * _LEFT + (after[rows, None] - here) * _RIGHT)
 
 
 def held_low(wanted: np.ndarray, reach: int) -> np.ndarray:
@@ -111,24 +156,39 @@ def held_low(wanted: np.ndarray, reach: int) -> np.ndarray:
     return np.min([padded[i: i + len(wanted)] for i in range(2 * reach + 1)], axis=0)
 
 
-def block_true_peaks(x: np.ndarray) -> np.ndarray:
-    """Per block of HOLD samples, the largest magnitude at its samples and
-    between each of them and the next (OVERSAMPLE steps, windowed sinc).
-    Only runs of blocks whose neighbourhood could reach the aim are
-    interpolated (speech leaves most pauses out)."""
-    blocks = len(x) // HOLD
-    peaks = np.abs(x).reshape(blocks, HOLD).max(axis=1)
+def block_true_peaks(padded: np.ndarray) -> np.ndarray:
+    """Per block of HOLD samples in ``padded[TAPS:-TAPS]``, the largest
+    magnitude at its samples and between each of them and the next
+    (OVERSAMPLE steps, windowed sinc), wherever it could reach the aim.
+    Below the aim it may be the sample peak alone: that gives the same gain.
+
+    Interpolating is the costly part, so it is done only where two cheap
+    upper bounds both say it could reach the aim: per block, _REACH times
+    the loudest sample nearby (quiet blocks and pauses drop out); then per
+    CHUNK, the straight line between samples plus _BENDS times the largest
+    second difference nearby (the smooth parts of loud speech drop out)."""
+    shaped = padded[TAPS: -TAPS].reshape(-1, HOLD)
+    peaks = np.maximum(shaped.max(axis=1), -shaped.min(axis=1))
+    aim = 10 ** (AIM_DBTP / 20)
+    # 1. Blocks whose neighbourhood is loud enough: their samples and TAPS around.
     near = np.maximum(peaks, np.maximum(np.r_[peaks[1:], 0.0], np.r_[0.0, peaks[:-1]]))
-    loud = np.concatenate(([False], near * _REACH > 10 ** (AIM_DBTP / 20), [False]))
-    edges = np.flatnonzero(np.diff(loud.astype(np.int8)))
-    for first, end in zip(edges[::2], edges[1::2]):
-        lo, hi = first * HOLD, end * HOLD
-        # x[lo - TAPS + 1 .. hi + TAPS]: what every value after x[lo .. hi) needs.
-        part = x[max(0, lo - TAPS + 1): hi + TAPS].astype(np.float32)
-        part = np.concatenate((np.zeros(max(0, TAPS - 1 - lo), np.float32), part,
-                               np.zeros(hi + TAPS - min(len(x), hi + TAPS), np.float32)))
-        between = np.zeros(hi - lo, np.float32)
-        for taps in _TAPS.T.astype(np.float32):
-            np.maximum(between, np.abs(np.convolve(part, taps[::-1], mode="valid")), out=between)
-        peaks[first:end] = np.maximum(peaks[first:end], between.reshape(-1, HOLD).max(axis=1))
+    loud = np.flatnonzero(near * _REACH > aim)
+    if not len(loud):
+        return peaks
+    around = np.lib.stride_tricks.sliding_window_view(padded, HOLD + 2 * TAPS)[::HOLD][loud]
+    # 2. Per chunk: the largest sample at or next to its samples, and the
+    #    largest second difference within a chunk of it.
+    level = np.abs(around[:, TAPS: TAPS + HOLD + CHUNK]).reshape(len(loud), -1, CHUNK).max(axis=2)
+    level = np.maximum(level[:, :-1], level[:, 1:])
+    bends = np.zeros_like(around)
+    bends[:, 1:-1] = np.abs(around[:, :-2] - 2 * around[:, 1:-1] + around[:, 2:])
+    bends = bends.reshape(len(loud), -1, CHUNK).max(axis=2)
+    bends = np.maximum(np.maximum(bends[:, :-2], bends[:, 1:-1]), bends[:, 2:])
+    block, chunk = np.nonzero(_ENDS * level + _BENDS * bends > aim)
+    # 3. Only those chunks are interpolated: every value after each of
+    #    their samples, from the 2 * TAPS samples around it.
+    part = np.lib.stride_tricks.sliding_window_view(around, CHUNK + 2 * TAPS - 1, axis=1)
+    part = part[block, 1 + chunk * CHUNK].astype(np.float64)
+    between = np.lib.stride_tricks.sliding_window_view(part, 2 * TAPS, axis=1) @ _TAPS
+    np.maximum.at(peaks, loud[block], np.abs(between).max(axis=(1, 2)))
     return peaks
