@@ -32,7 +32,6 @@ KNOWN_GAPS: dict[str, str] = {
     "davidberro-sciatica": "exercise titles not all found (1 of 5 exercises)",
     "delawareonline-run-stretch": "exercise titles not all found (1 of 4 exercises)",
     "deniseaustin-back-moves": "1 exercise(s) with wrong repetitions",
-    "eddiejackman-mobility": "exercise titles not all found (1 of 5 exercises)",
     "farmacycounter-mobility-flow": "exercise titles not all found (3 of 4 exercises)",
     "getmovingwellness-post-adjustment": "exercise titles not all found (1 of 5 exercises)",
     "goldenchiro-knee-to-chest": "1 exercise(s) with wrong holds",
@@ -72,7 +71,7 @@ def test_corpus_is_there():
 
 READ_RIGHT = {
     # cases read fully right: a regression here fails the suite
-    "about-hip-back-runners", "betterbacks-hamstring-standing", "commandoactive-cooldown",
+    "about-hip-back-runners", "eddiejackman-mobility", "betterbacks-hamstring-standing", "commandoactive-cooldown",
     "csp-back-pain", "himalayantimes-stay-fit", "johnsonfitness-glute-bridge",
     "melbourneosteo-hip", "mountnittany-back-release", "naturalhealth-down-up-dog",
     "newsmytra-yoga-lower-back", "nyuhjd-hamstring", "oprah-bird-dog",
@@ -151,12 +150,18 @@ def make_pdf(text: str, path: Path, columns: int = 1, running: bool = False) -> 
     pdf.output(str(path))
 
 
+PDF_GAPS = {
+    "eddiejackman-mobility": "titles glued to their text ('2.Arm CirclesStand tall') are split in "
+                             "the text but not once the PDF has wrapped the line",
+}
 PDF_CASES = [c for c in CASES if source_of(c).suffix in (".txt", ".md")]
 
 
 @pytest.mark.parametrize("columns,running", [(1, False), (2, True)], ids=["plain", "two-columns+header"])
 @pytest.mark.parametrize("expect", PDF_CASES, ids=case_id)
-def test_pdf_version_reads_as_its_text(expect, columns, running, tmp_path):
+def test_pdf_version_reads_as_its_text(expect, columns, running, tmp_path, request):
+    if case_id(expect) in PDF_GAPS:
+        request.applymarker(pytest.mark.xfail(reason=PDF_GAPS[case_id(expect)], strict=True))
     source = source_of(expect)
     text = _latin1(source.read_text(encoding="utf-8"))
     plain = tmp_path / ("article" + source.suffix)
@@ -298,3 +303,13 @@ def test_page_chrome_is_never_an_exercise_nor_spoken(tmp_path):
     said = " ".join(a.text for b in program.blocks for a in b.actions if hasattr(a, "text"))
     for noise in ("Skip", "Share", "Courtesy", "single leg", "Advertisement", "Related", "Copyright"):
         assert noise not in said
+
+
+def test_title_glued_to_its_text(tmp_path):
+    path = tmp_path / "mobility.txt"
+    path.write_text("1.Arm CirclesStand tall and swing one arm in a big circle. Repeat 8 times.\n\n"
+                    "2.Side BendsStand tall and slide one hand down the side of your leg. "
+                    "Repeat 16 times.\n")
+    program = load_program(str(path), "full")
+    assert [e.name for e in program.exercises] == ["Arm Circles", "Side Bends"]
+    assert shape_of(program) == [(8, []), (16, [])]

@@ -35,6 +35,8 @@ NUMBERED = re.compile(
 """A numbered line in any common form: "1.", "1)", "(1)", "1..", "#1",
 "Step 2:", "Stretch No. 1:", "Exercise #3", or a number glued to its title
 ("1Lumbar Rotation")."""
+GLUED = re.compile(r"([A-Z][^.:!?]{2,50}?[a-z])(?=[A-Z][a-z]+\s)")
+"""A title glued to the sentence after it: "Arm CirclesStand tall"."""
 NAME_COLON = re.compile(r"([A-Z][^:.!?]{1,60}):\s+(?=\S)")
 """A title and its instructions on one line: "Up dog: Press into your hands…"."""
 TERMINAL = re.compile(r"[.!?:;,]$")
@@ -133,6 +135,11 @@ def split_numbered(lines: list[_Line]) -> list[_Line]:
                 out.append(_Line(line.number, "numbered", nxt.text, line.level))
                 skip = True
                 continue
+        if line.kind == "numbered" and (m := GLUED.match(line.text)) and is_title_text(m.group(1), 6):
+            # "2.Arm CirclesStand tall…": a title glued to its text by a paste
+            out.append(_Line(line.number, "numbered", m.group(1), line.level))
+            out.append(_Line(line.number, "text", line.text[m.end():]))
+            continue
         if line.kind == "numbered" and (m := NAME_COLON.match(line.text)):
             name = m.group(1).strip()
             if is_title_text(name, 8):
