@@ -70,6 +70,6 @@ def test_slow_inputs_stay_bounded(text):
         compile_text(text, get_level("full"))
     except RoutineError:
         pass
-    # 1 s on an idle machine (scripts/bench_hostile.py); generous here, as
+    # The target is 1 s (scripts/bench_hostile.py prints the figures); generous here, as
     # the suite shares two cores: quadratic inputs took 9 s to minutes.
     assert time.perf_counter() - start < 5
