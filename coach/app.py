@@ -129,18 +129,9 @@ def play(routine: str | None, settings: Settings, source: dict[str, str], *,
         stopped_by = run(player, choice, line, quiet, settings.listen)
     finally:
         growing.close()
-        close_speech(speech)
-    finish(choice, player, line, stopped_by)
-
-
-def close_speech(speech: Speech) -> None:
-    """End the speech and its engine's processes. Not while a phrase is being
-    made: closing Piper's onnxruntime session under a running synthesis
-    aborts the process ("terminate called without an active exception"), so
-    wait for the phrase in hand (a fraction of a second) first.
-    TODO(speech): Speech.close could do this itself."""
-    with speech._make_lock:
         speech.close()
+        growing.join(2.0)
+    finish(choice, player, line, stopped_by)
 
 
 def grow(program: Program, speech: Speech, music) -> Growing:

@@ -94,7 +94,8 @@ def test_question_mark_shows_the_keys_in_a_terminal(tmp_path):
     from pulse import pulse_server
 
     with pulse_server() as server:
-        env = {**server.env, "XDG_CACHE_HOME": str(tmp_path / "c"), "XDG_STATE_HOME": str(tmp_path / "s")}
+        env = {**server.env, "XDG_CACHE_HOME": str(tmp_path / "c"), "XDG_STATE_HOME": str(tmp_path / "s"),
+               "PYTHONFAULTHANDLER": "1"}  # a crash shows where it happened
         pid, fd = pty.fork()
         if pid == 0:
             os.execvpe(COACH[0], [*COACH, "play", "beginner"], env)
@@ -117,5 +118,5 @@ def test_question_mark_shows_the_keys_in_a_terminal(tmp_path):
         _, code = os.waitpid(pid, 0)
     text = out.decode(errors="replace")
     assert text.count(HELP) >= 2, text[-2000:]  # once at the start, once for "?"
-    assert os.waitstatus_to_exitcode(code) == 0
+    assert os.waitstatus_to_exitcode(code) == 0, text[-3000:]
     assert "Stopped in Welcome." in text

@@ -39,6 +39,10 @@ class RenderAhead:
         self._thread = threading.Thread(target=self._work, name="coach-render", daemon=True)
         self._thread.start()
 
+    def join(self, timeout: float) -> None:
+        """Wait (after ``cancel``) for the thread to finish its block."""
+        self._thread.join(timeout)
+
     def _work(self) -> None:
         try:
             while True:

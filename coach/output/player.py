@@ -60,6 +60,8 @@ OPENING_MAX_S = 0.05
 WAITING_S = 0.5
 """A run that has waited this long for its first sound counts as waiting
 (for the speech) in ``status()``; shorter waits are not worth a word."""
+JOIN_S = 5.0
+"""Longest wait, at the end, for the render thread to finish its block."""
 DRAIN_S = 1.0
 """How long past its due end a stream may still sound before the sink counts
 as stuck (ALSA and PulseAudio buffer a fraction of a second)."""
@@ -327,7 +329,12 @@ class Player:
                 self._step()
                 self._tell()
         finally:
+            last = self._run
             self._end_run()
+            if last is not None:
+                # No render thread may still be inside numpy when the
+                # program exits: that can crash the interpreter's shutdown.
+                last.ahead.join(JOIN_S)
             self.sink.close()
             if self._state != State.DONE:
                 self._state = State.STOPPED

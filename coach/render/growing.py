@@ -127,13 +127,21 @@ class Growing:
 
     def start(self) -> "Growing":
         self.speech.prefetch(play_order(self.program))
-        threading.Thread(target=self._work, name="coach-layout", daemon=True).start()
+        self._thread = threading.Thread(target=self._work, name="coach-layout", daemon=True)
+        self._thread.start()
         return self
 
     def close(self) -> None:
         with self._cond:
             self._stop = True
             self._cond.notify_all()
+
+    def join(self, timeout: float) -> None:
+        """Wait (after ``close`` and the speech's close) for the layout
+        thread to end, so none is left running when the program exits."""
+        thread = getattr(self, "_thread", None)
+        if thread is not None:
+            thread.join(timeout)
 
     def _raise(self) -> None:
         if self._error is not None:

@@ -132,9 +132,15 @@ class Speech:
                 if not job.done():
                     job.set_exception(SpeechClosed("The speech was closed."))
             self._wake.notify_all()
-        close = getattr(self.engine, "close", None)
-        if close is not None:
-            close()
+        # Not while a phrase is being made: closing Piper's onnxruntime
+        # session under a running synthesis aborts the process.
+        with self._make_lock:
+            close = getattr(self.engine, "close", None)
+            if close is not None:
+                close()
+        worker = self._worker
+        if worker is not None and worker is not threading.current_thread():
+            worker.join(2.0)  # none may be left running as the program exits
 
     def __enter__(self) -> "Speech":
         return self
