@@ -119,7 +119,7 @@ def guard(x: np.ndarray) -> np.ndarray:
     shaped = padded[TAPS: -TAPS].reshape(blocks, HOLD)
     np.clip(x, -16.0, 16.0, out=padded[TAPS: TAPS + size])
     # 2. Take DC and infrasound away, in the blocks where there is any.
-    dc = np.convolve(shaped.mean(axis=1), _TRIANGLE, mode="same")
+    dc = np.convolve(shaped.sum(axis=1) / HOLD, _TRIANGLE, mode="same")
     dc[np.abs(dc) < DC_FLOOR] = 0.0
     rows, ramp = ramps(dc, 0.0)
     shaped[rows] -= ramp
@@ -144,8 +144,8 @@ def ramps(values: np.ndarray, neutral: float) -> tuple[np.ndarray, np.ndarray]:
     centres (held flat before the first and after the last), only for the
     blocks where that differs from ``neutral``: (their indices, their
     samples)."""
-    prev = np.r_[values[:1], values[:-1]]
-    after = np.r_[values[1:], values[-1:]]
+    prev = np.concatenate((values[:1], values[:-1]))
+    after = np.concatenate((values[1:], values[-1:]))
     rows = np.flatnonzero((values != neutral) | (prev != neutral) | (after != neutral))
     here = values[rows, None]
     return rows, (here + (prev[rows, None] - here) * _LEFT + (after[rows, None] - here) * _RIGHT)
@@ -206,8 +206,8 @@ def block_true_peaks(padded: np.ndarray) -> np.ndarray:
 
 def chunk_max(x: np.ndarray) -> np.ndarray:
     """The largest value of each CHUNK samples of ``x`` (a multiple of
-    CHUNK long), which it overwrites: the larger of each pair, halving in
-    place until one is left (numpy reduces many short rows slowly)."""
-    for step in (2 ** i for i in range(CHUNK.bit_length() - 1)):  # CHUNK is a power of two
-        np.maximum(x[0::2 * step], x[step::2 * step], out=x[0::2 * step])
-    return x[0::CHUNK].copy()
+    CHUNK long): the larger of each pair, halving until one is left (numpy
+    reduces many short rows slowly)."""
+    for _ in range(CHUNK.bit_length() - 1):  # CHUNK is a power of two
+        x = np.maximum(x[0::2], x[1::2])
+    return x
