@@ -10,6 +10,7 @@ spoken script (spoken.py) and the compiler turn a Model into speech.
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, replace
 from enum import Enum
@@ -37,16 +38,18 @@ FLOOR = frozenset({Position.BACK, Position.STOMACH, Position.SIDE, Position.HAND
 """Positions on the floor: getting up from them to stand takes the most care."""
 LYING = frozenset({Position.BACK, Position.STOMACH, Position.SIDE})
 
+# The gap between the verb and its place is bounded ({0,80}): an unbounded
+# one makes a long sentence of repeated verbs quadratic (issue 9).
 # First match wins, in this order: "sit on a chair" is CHAIR before SEATED,
 # "lie on your side" is SIDE before BACK.
 POSITION_RULES: tuple[tuple[Position, re.Pattern], ...] = tuple(
     (position, re.compile(pattern, re.IGNORECASE)) for position, pattern in (
-        (Position.CHAIR, r"\b(?:sit|sitting|seated|be seated)\b[^.]*\b(?:chair|stool)\b|\bin (?:a|the|your) chair\b"),
-        (Position.SIDE, r"\b(?:lie|lying|lay)\b[^.]*?\bon (?:your|the|one) (?:(?:left|right) )?side\b"
+        (Position.CHAIR, r"\b(?:sit|sitting|seated|be seated)\b[^.]{0,80}?\b(?:chair|stool)\b|\bin (?:a|the|your) chair\b"),
+        (Position.SIDE, r"\b(?:lie|lying|lay)\b[^.]{0,80}?\bon (?:your|the|one) (?:(?:left|right) )?side\b"
                         r"|\bside[- ]lying\b"),
-        (Position.STOMACH, r"\b(?:lie|lying|lay)\b[^.]*?\b(?:on your (?:stomach|front|belly|tummy)|face ?down)\b"
+        (Position.STOMACH, r"\b(?:lie|lying|lay)\b[^.]{0,80}?\b(?:on your (?:stomach|front|belly|tummy)|face ?down)\b"
                            r"|\bprone\b(?! position\))"),
-        (Position.BACK, r"\b(?:lie|lying|lay)\b[^.]*?\b(?:on your back|face ?up|flat)\b|\bsupine\b"
+        (Position.BACK, r"\b(?:lie|lying|lay)\b[^.]{0,80}?\b(?:on your back|face ?up|flat)\b|\bsupine\b"
                         r"|^(?:lie|lying) down\b"),
         (Position.HANDS_KNEES, r"\ball fours\b|\bhands and knees\b|\btable ?top\b|\bquadruped\b"),
         (Position.KNEELING, r"\bkneel(?:ing)?\b"),
@@ -55,6 +58,16 @@ POSITION_RULES: tuple[tuple[Position, re.Pattern], ...] = tuple(
                             r"|\bstanding (?:position|up|tall)\b|\bstand(?:ing)? (?:with|on|behind|beside|next to|facing|in)\b"),
     )
 )
+
+NEEDS = {
+    Position.CHAIR: ("chair", "stool"),
+    Position.SIDE: ("side",),
+    Position.STOMACH: ("stomach", "front", "belly", "tummy", "face", "prone"),
+    Position.BACK: ("back", "face", "flat", "supine", "down"),
+}
+"""A word each of these rules cannot match without: a rule is only tried on
+a sentence that has one (cheap, and it keeps their verb-to-place gap from
+being scanned in sentences that cannot match)."""
 
 TITLE_POSITIONS: tuple[tuple[Position, re.Pattern], ...] = tuple(
     (position, re.compile(pattern, re.IGNORECASE)) for position, pattern in (
@@ -72,9 +85,8 @@ def position_of(sentences: list[str], name: str = "") -> Position | None:
     """The starting position named first by the sentences (in order), else
     the one the exercise's name implies, else None."""
     for text in sentences:
-        for position, rule in POSITION_RULES:
-            if rule.search(text):
-                return position
+        if position := sentence_position(text):
+            return position
     for position, rule in TITLE_POSITIONS:
         if rule.search(name):
             return position
@@ -167,8 +179,18 @@ def spoken(sentences: tuple[str, ...]) -> tuple[str, ...]:
     return tuple(s for s in sentences if not is_note(s))
 
 
+@functools.lru_cache(maxsize=4096)
+def sentence_position(text: str) -> Position | None:
+    """The position one sentence names, if any (each setup sentence is asked
+    twice: for the exercise's position and for where its setup ends)."""
+    low = text.lower()
+    return next((position for position, rule in POSITION_RULES
+                 if any(word in low for word in NEEDS.get(position, ("",))) and rule.search(text)),
+                None)
+
+
 def names_position(text: str) -> bool:
-    return any(rule.search(text) for _, rule in POSITION_RULES)
+    return sentence_position(text) is not None
 
 
 def model_exercise(plan: ExercisePlan) -> Model:

@@ -18,7 +18,7 @@ from coach.script.words import ADVERBS, MIRROR, POSITION_VERBS
 RELEASE = re.compile(
     r"^(?:(?:then|and|now|slowly|gently)\s+)*(?:return|release|relax|rest|let go|unfold|uncross|"
     r"come back|go back|come up|come out|walk your hands back|"
-    r"lower(?![^.]*\b(?:out|to the (?:left|right|side)|as far|towards?)\b))\b"
+    r"lower(?![^.]{0,80}\b(?:out|to the (?:left|right|side)|as far|towards?)\b))\b"
     r"|(?<!your )(?<!the )(?<!lower )(?<!upper )\bback (?:down|to|up|onto|into|in)\b"  # not "round your back up"
     r"|\bto (?:the )?(?:start|starting position)\b",
     re.IGNORECASE,
