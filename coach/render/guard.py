@@ -12,6 +12,10 @@ The stage is a pure function of the signal around each sample (CONTEXT
 samples on either side, in blocks aligned to absolute sample positions),
 so a stretch rendered on its own equals the same stretch of the whole
 session: the WAV file and the speaker get the very same samples.
+
+Every sample passes, so it must be cheap (scripts/bench_guard.py): it works
+in float32 on per-block and per-chunk statistics, and subtracts DC, applies
+gains and interpolates between samples only where that changes something.
 """
 
 from __future__ import annotations
@@ -70,8 +74,8 @@ most one chunk to either side."""
 
 
 def _smooth_bound() -> tuple[float, float]:
-    """(A, C) such that no interpolated value between x[n] and x[n+1]
-    exceeds ``A * max(|x[n]|, |x[n+1]|) + C * max |x[i-1] - 2 x[i] + x[i+1]|``
+    """(_ENDS, _BENDS): no interpolated value between x[n] and x[n+1] exceeds
+    ``_ENDS * max(|x[n]|, |x[n+1]|) + _BENDS * max |x[i-1] - 2 x[i] + x[i+1]|``
     over i = n-14 .. n+15. Each filter is the straight line between its two
     samples plus a remainder that vanishes on straight lines, written as a
     filter over second differences (the remainder divided by (1 - z)^2).
