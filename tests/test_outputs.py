@@ -310,7 +310,8 @@ def test_write_atomic_honours_the_umask(tmp_path):
 
 
 @pytest.mark.parametrize("writer", ["staged", "write_atomic"])
-def test_a_signal_just_as_a_temporary_file_is_made_leaves_nothing(tmp_path, monkeypatch, writer):
+def test_a_signal_just_as_a_temporary_file_is_made_leaves_nothing(tmp_path, monkeypatch, request,
+                                                                   writer):
     """Ctrl-C arriving right after the temporary file exists, before it is
     recorded for clean-up, must still leave no temporary file."""
     import os
@@ -326,6 +327,9 @@ def test_a_signal_just_as_a_temporary_file_is_made_leaves_nothing(tmp_path, monk
         return temp
 
     monkeypatch.setattr(files, "temp_path", made_then_interrupted)
+    # Python's own Ctrl-C handler, whatever an earlier in-process CLI call set.
+    previous = signal.signal(signal.SIGINT, signal.default_int_handler)
+    request.addfinalizer(lambda: signal.signal(signal.SIGINT, previous))
     target = tmp_path / "s.wav"
     with pytest.raises(KeyboardInterrupt):
         if writer == "staged":
