@@ -180,7 +180,12 @@ class Mixer:
         last = bisect.bisect_left(self.starts, start + count + before + ramp)
         for cue in self.timeline.cues[first:last]:
             a, b = cue.start - before, cue.start + cue.length + after
-            np.maximum(amount, np.clip(np.minimum(t - (a - ramp), (b + ramp) - t) / ramp, 0, 1), out=amount)
+            # Only the stretch this cue dips (elsewhere its dip is 0): a
+            # 10 s block holds ~15 cues, each was a pass over all of it.
+            lo, hi = max(a - ramp, start) - start, min(b + ramp, start + count) - start
+            if lo < hi:
+                near, here = t[lo:hi], amount[lo:hi]
+                np.maximum(here, np.clip(np.minimum(near - (a - ramp), (b + ramp) - near) / ramp, 0, 1), out=here)
         return (10 ** (-DUCK_DB * amount / 20)).astype(np.float32)
 
     def sample(self, windows: int = 12, seconds: float = 5) -> np.ndarray:
