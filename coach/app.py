@@ -261,7 +261,7 @@ def finish(choice: Choice, player: Player, line: StatusLine, stopped_by: CoachEr
         return
     routine_id, level, print_ = choice.identity
     kept = saved_state.save(saved_state.Saved(routine_id, level, print_, original, title))
-    where = (f"`coach play --resume` picks up there." if kept else
+    where = ("`coach play --resume` picks up there." if kept else
              f"The position could not be saved in {saved_state.state_file()}.")
     if stopped_by is None:
         line.say(f"Stopped in {title}. {where}")

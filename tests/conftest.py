@@ -59,6 +59,29 @@ def own_xdg_folders(tmp_path_factory, monkeypatch):
     shutil.rmtree(homes["XDG_RUNTIME_DIR"], ignore_errors=True)
 
 
+@pytest.fixture(scope="session")
+def beginner_export(tmp_path_factory):
+    """`coach export beginner` once for the whole run, with the phrase cache
+    it warms: (env with its own XDG folders, the WAV's path, its samples).
+    Tests that play the session compare what they hear with it."""
+    import subprocess
+    import sys
+    import wave
+
+    import numpy as np
+
+    tmp = tmp_path_factory.mktemp("beginner-export")
+    env = {**os.environ, **{name: str(tmp / name.split("_")[1].lower()) for name in XDG_FOLDERS}}
+    wav = tmp / "beginner.wav"
+    done = subprocess.run([sys.executable, "-c", "from coach.cli import main; main()", "export",
+                           "beginner", "-o", str(wav)], env=env, capture_output=True, text=True,
+                          timeout=300)
+    assert done.returncode == 0, done.stderr
+    with wave.open(str(wav)) as w:
+        samples = np.frombuffer(w.readframes(w.getnframes()), np.int16)
+    return env, wav, samples
+
+
 @pytest.fixture
 def seed_path() -> Path:
     """The seed article. Missing: a skip on a developer's machine, a

@@ -3,7 +3,6 @@ hold's seconds, the side and what comes next, fitted to the terminal; `?`
 for the keys; a summary at the end of a finished session."""
 
 import os
-import subprocess
 import sys
 
 from coach import app

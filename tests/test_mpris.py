@@ -5,21 +5,18 @@ where the recording must show the pause, the resumption and the skip."""
 
 import json
 import os
-import re
 import shutil
 import signal
 import subprocess
 import sys
 import time
-import wave
 from dataclasses import dataclass, field, replace
-from pathlib import Path
 
 import numpy as np
 import pytest
 
 from pulse import lag, pulse_server
-from coach.control.mpris import BUS_NAME, Mpris
+from coach.control.mpris import Mpris
 from coach.model import Chapter, Timeline
 from coach.output.player import Command, State, Status
 from coach.units import SAMPLE_RATE
@@ -168,23 +165,15 @@ def test_a_second_coach_gets_a_name_of_its_own(bus):
 # ------------------------------------------------ the real thing, end to end
 
 
-@pytest.fixture(scope="module")
-def reference(tmp_path_factory):
-    """The beginner export (warming the phrase cache), its samples and its
-    chapters as ffprobe reads them: [(start sample, title)]."""
-    tmp = tmp_path_factory.mktemp("mpris")
-    env = {**os.environ, "XDG_CACHE_HOME": str(tmp / "cache"), "XDG_STATE_HOME": str(tmp / "state"),
-           "XDG_CONFIG_HOME": str(tmp / "config")}
-    ref = tmp / "ref.wav"
-    done = subprocess.run([*COACH, "export", "beginner", "-o", str(ref)], env=env,
-                          capture_output=True, text=True, timeout=300)
-    assert done.returncode == 0, done.stderr
-    with wave.open(str(ref)) as w:
-        samples = np.frombuffer(w.readframes(w.getnframes()), np.int16)
-    probe = subprocess.run(["ffprobe", "-v", "error", "-show_chapters", "-of", "json", str(ref)],
+@pytest.fixture
+def reference(beginner_export, tmp_path):
+    """The beginner export, its samples and its chapters as ffprobe reads
+    them: [(start sample, title)]; a state folder of this test's own."""
+    env, wav, samples = beginner_export
+    probe = subprocess.run(["ffprobe", "-v", "error", "-show_chapters", "-of", "json", str(wav)],
                            capture_output=True, text=True, timeout=30)
     chapters = [(int(c["start"]), c["tags"]["title"]) for c in json.loads(probe.stdout)["chapters"]]
-    return env, samples, chapters
+    return {**env, "XDG_STATE_HOME": str(tmp_path / "state")}, samples, chapters
 
 
 def heard_so_far(rec) -> np.ndarray:

@@ -4,7 +4,6 @@ beginner session played into the microphone (it must never obey itself),
 and `coach play --listen` through a real PulseAudio server with a second
 null sink as a virtual microphone."""
 
-import os
 import re
 import signal
 import subprocess
@@ -89,19 +88,13 @@ def vtt_cues(path) -> list[tuple[float, float]]:
     return [(seconds(*t[:4]), seconds(*t[4:])) for t in times]
 
 
-@pytest.fixture(scope="module")
-def beginner(tmp_path_factory):
-    """The beginner export: WAV, its cues from the .vtt, and its samples."""
-    tmp = tmp_path_factory.mktemp("voice")
-    env = {**os.environ, "XDG_CACHE_HOME": str(tmp / "cache"), "XDG_STATE_HOME": str(tmp / "state"),
-           "XDG_CONFIG_HOME": str(tmp / "config")}
-    wav = tmp / "beginner.wav"
-    done = subprocess.run([*COACH, "export", "beginner", "-o", str(wav)], env=env,
-                          capture_output=True, text=True, timeout=300)
-    assert done.returncode == 0, done.stderr
-    with wave.open(str(wav)) as w:
-        samples = np.frombuffer(w.readframes(w.getnframes()), np.int16)
-    return env, wav, vtt_cues(wav.with_suffix(".vtt")), samples
+@pytest.fixture
+def beginner(beginner_export, tmp_path):
+    """The beginner export: env (a state folder of this test's own), WAV,
+    its cues from the .vtt, and its samples."""
+    env, wav, samples = beginner_export
+    return ({**env, "XDG_STATE_HOME": str(tmp_path / "state")}, wav,
+            vtt_cues(wav.with_suffix(".vtt")), samples)
 
 
 def test_the_whole_beginner_session_heard_through_the_microphone_triggers_nothing(beginner):

@@ -74,11 +74,11 @@ class Root(ServiceInterface):
         return "coach"
 
     @dbus_property(access=PropertyAccess.READ)
-    def SupportedUriSchemes(self) -> "as":  # noqa: N802, F821
+    def SupportedUriSchemes(self) -> "as":  # noqa: N802, F821, F722
         return []
 
     @dbus_property(access=PropertyAccess.READ)
-    def SupportedMimeTypes(self) -> "as":  # noqa: N802, F821
+    def SupportedMimeTypes(self) -> "as":  # noqa: N802, F821, F722
         return []
 
 
@@ -135,7 +135,7 @@ class Transport(ServiceInterface):
         return PLAYBACK.get(self.player.state, "Stopped")
 
     @dbus_property(access=PropertyAccess.READ)
-    def Metadata(self) -> "a{sv}":  # noqa: N802, F821
+    def Metadata(self) -> "a{sv}":  # noqa: N802, F821, F722
         return self.metadata(self.player.status())
 
     @dbus_property(access=PropertyAccess.READ)
