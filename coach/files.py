@@ -16,6 +16,7 @@ import re
 import secrets
 import signal
 import stat
+import threading
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 
@@ -30,16 +31,26 @@ class TargetError(Exception):
     sentence."""
 
 
+def temp_name(path: Path) -> Path:
+    """A fresh temporary name beside ``path`` (nothing is created)."""
+    return path.parent / f".{path.name}.{os.getpid()}-{secrets.token_hex(4)}.tmp"
+
+
+def create_temp(temp: Path) -> None:
+    """Create ``temp`` empty and exclusively, honouring the umask;
+    FileExistsError if the name is taken."""
+    os.close(os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o666))
+
+
 def temp_path(path: Path) -> Path:
-    """A new, empty temporary file beside ``path`` (created exclusively,
-    honouring the umask); the caller removes or renames it."""
+    """A new, empty temporary file beside ``path``; the caller removes or
+    renames it."""
     while True:
-        temp = path.parent / f".{path.name}.{os.getpid()}-{secrets.token_hex(4)}.tmp"
+        temp = temp_name(path)
         try:
-            fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o666)
+            create_temp(temp)
         except FileExistsError:
             continue
-        os.close(fd)
         return temp
 
 
@@ -112,8 +123,15 @@ def staged(targets: Sequence[Path], replace: bool = False) -> Iterator[list[Path
     temps: list[Path] = []
     try:
         for target in targets:
-            with signals_held():  # made and recorded, or neither
-                temps.append(temp_path(target))
+            while True:
+                # Recorded before it exists: a signal at any moment leaves
+                # nothing behind (removing a missing file is no error).
+                temps.append(temp_name(target))
+                try:
+                    create_temp(temps[-1])
+                    break
+                except FileExistsError:
+                    temps.pop()  # another writer's name: not ours to remove
         yield temps
         for target in targets:
             check_target(target, replace)
@@ -135,13 +153,23 @@ def replace_together(moves: Sequence[tuple[Path, Path]]) -> None:
 
 @contextlib.contextmanager
 def signals_held() -> Iterator[None]:
-    """SIGINT, SIGTERM and SIGHUP wait (in this thread) until the block is
-    done, then arrive: a step of two parts is never cut between them."""
-    old = signal.pthread_sigmask(signal.SIG_BLOCK, SIGNALS)
+    """SIGINT, SIGTERM and SIGHUP wait until the block is done, then arrive:
+    a step of several parts is never cut between them. Python runs signal
+    handlers in the main thread, whichever thread the system gave the
+    signal to, so masking the signal would not hold it: the main thread
+    puts in handlers that only note it, and raises it again after."""
+    if threading.current_thread() is not threading.main_thread():
+        yield  # a signal's handler never runs in this thread
+        return
+    noted: list[int] = []
+    previous = {s: signal.signal(s, lambda signum, frame: noted.append(signum)) for s in SIGNALS}
     try:
         yield
     finally:
-        signal.pthread_sigmask(signal.SIG_SETMASK, old)
+        for s, handler in previous.items():
+            signal.signal(s, handler)
+        if noted:
+            signal.raise_signal(noted[0])  # its own handler runs now
 
 
 def write_atomic(path: Path, data: bytes) -> None:
@@ -149,18 +177,20 @@ def write_atomic(path: Path, data: bytes) -> None:
     place. On failure the temporary file is removed and the OSError raised.
     The first write into a folder removes what killed runs left there."""
     sweep_folder(path.parent)
-    temp = None
-    try:
-        with signals_held():  # a signal now cannot leave the file unrecorded
-            temp = temp_path(path)
-        with open(temp, "wb") as f:
-            f.write(data)
-        os.replace(temp, path)
-    except BaseException:
-        if temp is not None:
+    while True:
+        temp = temp_name(path)
+        try:  # the name is known before the file exists: a signal leaves nothing
+            create_temp(temp)
+            with open(temp, "wb") as f:
+                f.write(data)
+            os.replace(temp, path)
+            return
+        except FileExistsError:
+            continue  # another writer's name: not ours to remove
+        except BaseException:
             with contextlib.suppress(OSError):
                 os.unlink(temp)
-        raise
+            raise
 
 
 def _alive(pid: int) -> bool:

@@ -319,14 +319,13 @@ def test_a_signal_just_as_a_temporary_file_is_made_leaves_nothing(tmp_path, monk
 
     from coach import files
 
-    made = files.temp_path
+    made = files.create_temp
 
-    def made_then_interrupted(path):
-        temp = made(path)
+    def made_then_interrupted(temp):
+        made(temp)
         os.kill(os.getpid(), signal.SIGINT)  # Python runs the handler at its next check
-        return temp
 
-    monkeypatch.setattr(files, "temp_path", made_then_interrupted)
+    monkeypatch.setattr(files, "create_temp", made_then_interrupted)
     # Python's own Ctrl-C handler, whatever an earlier in-process CLI call set.
     previous = signal.signal(signal.SIGINT, signal.default_int_handler)
     request.addfinalizer(lambda: signal.signal(signal.SIGINT, previous))
