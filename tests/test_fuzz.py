@@ -54,6 +54,7 @@ SLOW = {
     "and and": "## A\n\nLie down. Hold for 5 seconds. " + "and " * (LIMIT // 4),
     "1. A lines": "1. A\n" * (LIMIT // 5),
     "Lie lines": "Lie\n" * (LIMIT // 4),
+    "distinct Lie lines": "".join(f"Lie {i}\n" for i in range(LIMIT // 5)),
     "repeat repeat": "## A\n\nLie down. Hold 5 seconds. " + "repeat " * (LIMIT // 7),
     "twenty twenty": "## A\n\nLie. Hold for " + "twenty " * (LIMIT // 7),
     "switch legs": "## A\n\nLie. Hold for 5 seconds. " + "switch legs " * (LIMIT // 12),
