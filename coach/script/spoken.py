@@ -184,6 +184,16 @@ def closing_lines(final: Position | None, title: str, names: list[str], notes: t
     return [clean(line) for line in lines]
 
 
+def onto_hands_and_knees(before: Position) -> str:
+    """The first step up from the floor: onto hands and knees ("" when
+    already there)."""
+    if before in (Position.HANDS_KNEES, Position.KNEELING):
+        return ""
+    if before in LYING:
+        return "Roll to your side and press up onto your hands and knees. "
+    return "Turn to one side, onto your hands and knees. "
+
+
 def transition(before: Position | None, after: Position) -> tuple[str, float] | None:
     """How to get from one position to the next, safely, and the quiet it
     needs, seconds; None when nothing changes."""
@@ -225,15 +235,11 @@ def transition(before: Position | None, after: Position) -> tuple[str, float] | 
     if before == Position.SEATED and after in (Position.HANDS_KNEES, Position.KNEELING):
         return ("Turn to one side and come onto your hands and knees. Take your time.", 10.0)
     if before in FLOOR and after == Position.STANDING:
-        first = {True: "Roll to your side and press up onto your hands and knees. ",
-                 False: "Turn to one side, onto your hands and knees. "}[before in LYING]
-        first = "" if before in (Position.HANDS_KNEES, Position.KNEELING) else first
+        first = onto_hands_and_knees(before)
         return (f"Now we'll come up to standing. {first}Step one foot forward, and come up slowly, "
                 "using your hands on your knee. Take all the time you need.", 14.0)
     if before in FLOOR and after == Position.CHAIR:
-        first = {True: "Roll to your side and press up onto your hands and knees. ",
-                 False: "Turn to one side, onto your hands and knees. "}[before in LYING]
-        first = "" if before in (Position.HANDS_KNEES, Position.KNEELING) else first
+        first = onto_hands_and_knees(before)
         return (f"Now come to your chair. {first}Come up slowly, then sit down on the chair with your "
                 "feet flat on the floor. Take your time.", 14.0)
     if before == Position.CHAIR and after == Position.STANDING:
