@@ -19,7 +19,7 @@ from coach.errors import CoachError, Interrupted, OutputError, TtsError
 from coach.levels import load_levels
 from coach.model import Program, Timeline
 from coach.render.session import engine_for, music_for
-from coach.script.load import builtin_routines, program_for
+from coach.script.load import builtin_routines, program_for, read_source
 from coach.timeline import block_seconds, estimate
 from coach.units import SAMPLE_RATE, clock
 
@@ -122,8 +122,11 @@ def list_command() -> None:
 
 @app.command()
 def show(routine: Routine, level: LevelOpt = None, voice: VoiceOpt = None, rate: RateOpt = None,
-         engine: EngineOpt = None, count_style: CountOpt = None, minutes: MinutesOpt = None) -> None:
-    """Show a routine as a table: exercises, repetitions, holds, sides, time."""
+         engine: EngineOpt = None, count_style: CountOpt = None, minutes: MinutesOpt = None,
+         lines: Annotated[bool, typer.Option("--lines", help="Show how every line of the text was read: exercise, step, note or skipped.")] = False) -> None:
+    """Show a routine as a table: exercises, repetitions, holds, sides, time.
+    For your own file read with doubts, also which lines were taken as
+    exercises and which were skipped."""
     from rich.console import Console
     from rich.table import Table
 
@@ -149,6 +152,22 @@ def show(routine: Routine, level: LevelOpt = None, voice: VoiceOpt = None, rate:
     for note in timeline.notes:
         console.print(f"note: {note}", highlight=False)
     console.print(how, style="dim", highlight=False)
+    for line in reading_lines(routine, program, lines):
+        console.print(line, highlight=False, markup=False, style="yellow" if line.startswith("!") else None)
+
+
+def reading_lines(routine: str, program: Program, every: bool) -> list[str]:
+    """How the text of a file was read (coach/script/outline.py): every line
+    when asked, else a summary when the reading is not confident; nothing
+    for a built-in routine."""
+    from coach.script import outline
+
+    if routine in builtin_routines() or routine in load_levels():
+        return []
+    reading = outline.reading(*read_source(routine), program)
+    if every:
+        return outline.full_lines(reading)
+    return [] if reading.confident else outline.summary_lines(reading)
 
 
 def measured_timeline(program: Program, settings: Settings) -> tuple[Timeline, str]:
@@ -187,7 +206,10 @@ def compile_command(
     program = program_for(routine, settings, source, minutes=minutes_option(minutes))
     timeline = cached_or_estimated(program, settings)
     if as_json:
-        typer.echo(json.dumps(summary(program, timeline), ensure_ascii=False))
+        from coach.script.outline import json_fields, reading
+
+        data = summary(program, timeline) | json_fields(reading(*read_source(routine), program))
+        typer.echo(json.dumps(data, ensure_ascii=False))
         return
     for line in level_notes(program):
         typer.echo(line, err=True)

@@ -39,7 +39,7 @@ def test_compile_json_contract(seed_path):
     result = run("compile", str(seed_path), "--level", "full", "--json")
     assert result.returncode == 0, result.stderr
     data = json.loads(result.stdout)
-    assert set(data) == {"title", "level", "duration_s", "exercises", "left_out", "script"}
+    assert set(data) == {"title", "level", "duration_s", "exercises", "left_out", "script", "warnings", "skipped"}
     assert data["level"] == "full" and len(data["exercises"]) == 12
     twisting = data["exercises"][1]
     assert set(twisting) == {"name", "position", "reps", "duration_s", "holds", "warnings", "changes"}
