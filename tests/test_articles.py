@@ -154,6 +154,10 @@ PDF_GAPS = {
     "eddiejackman-mobility": "titles glued to their text ('2.Arm CirclesStand tall') are split in "
                              "the text but not once the PDF has wrapped the line",
 }
+PDF_LAYOUT_GAPS = {
+    ("yeschiro-hamstring", 2): "the running header of this one-page, two-column handout is read as "
+                               "text (coach/read/pdf.py's _running does not drop it)",
+}
 PDF_CASES = [c for c in CASES if source_of(c).suffix in (".txt", ".md")]
 
 
@@ -162,6 +166,8 @@ PDF_CASES = [c for c in CASES if source_of(c).suffix in (".txt", ".md")]
 def test_pdf_version_reads_as_its_text(expect, columns, running, tmp_path, request):
     if case_id(expect) in PDF_GAPS:
         request.applymarker(pytest.mark.xfail(reason=PDF_GAPS[case_id(expect)], strict=True))
+    if (case_id(expect), columns) in PDF_LAYOUT_GAPS:
+        request.applymarker(pytest.mark.xfail(reason=PDF_LAYOUT_GAPS[case_id(expect), columns], strict=True))
     source = source_of(expect)
     text = _latin1(source.read_text(encoding="utf-8"))
     plain = tmp_path / ("article" + source.suffix)

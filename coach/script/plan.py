@@ -12,7 +12,8 @@ from dataclasses import dataclass, replace
 from coach.errors import RoutineError
 from coach.model import Exercise
 from coach.script.parse import is_instruction
-from coach.script.timing import Span, Timing, read_timing, side_rule, strip_reps
+from coach.script.timing import (BOTH_LIMBS, HOLD_WORDS, Span, Timing, lead_side, read_timing, side_rule,
+                                 strip_reps)
 from coach.script.words import ADVERBS, MIRROR, POSITION_VERBS
 
 RELEASE = re.compile(
@@ -139,6 +140,14 @@ COUNT_VERBS = frozenset("do repeat perform complete switch swap change then try 
 """First words of sentences that only give the count ("Do 10 lifts")."""
 
 
+def is_field(text: str, timing: Timing) -> bool:
+    """A prescription line with no movement in it ("30 seconds", "3 sets of
+    10 reps 5 seconds")."""
+    start, end = timing.hold_at
+    return not HOLD_WORDS.search(text) and not tidy(strip_reps(text[:start])) \
+        and not tidy(strip_reps(text[end:]))
+
+
 def is_cue(text: str) -> bool:
     """Something to do during the hold just started, not a new movement."""
     return bool(CUE.search(text))
@@ -149,6 +158,39 @@ def first_word(text: str) -> str:
     return words[0] if words else ""
 
 
+VARIATION = re.compile(
+    r"^\W*(?:modified version|modifications?|variations?|alternatives?|alternatively|progressions?|regressions?|"
+    r"advanced (?:version|option)|easier (?:version|option)|harder (?:version|option)|to modify|"
+    r"to make (?:it|this)(?: stretch| exercise)? (?:easier|harder))\b",
+    re.IGNORECASE,
+)
+"""A line that offers another version of the exercise ("Modified Version: draw both
+knees in ... Hold for 15 seconds"): an option, not more holds."""
+
+
+def total_reps(sets: Span | None, per: Span | None, again: bool) -> Span | None:
+    """Repetitions in all: sets x repetitions per set (the corpus convention:
+    "3 sets of 10" is 30), or a bare "repeat" (two in all)."""
+    if sets and per:
+        return Span(sets.low * per.low, sets.high * per.high)
+    return sets or per or (Span(2, 2) if again else None)
+
+
+GRIPPED = re.compile(
+    r"\b(?:take|taking|grab\w*|grasp\w*|hold(?:ing)?|catch\w*|clasp\w*|reach\w*(?: back)? for)\s+(?:\w+\s+){0,2}?"
+    r"(?:your|the)\s+(left|right)\s+(\w+)", re.IGNORECASE)
+
+
+def symmetric(sentences: list[str]) -> bool:
+    """The same limb taken hold of on both sides ("take your right ankle,
+    then reach back for your left ankle"): a pose held with both hands, not
+    a one-sided one."""
+    limbs: dict[str, set[str]] = {}
+    for m in GRIPPED.finditer(" ".join(sentences)):
+        limbs.setdefault(m.group(2).lower().rstrip("s"), set()).add(m.group(1).lower())
+    return any(len(sides) == 2 for sides in limbs.values())
+
+
 def plan_exercise(exercise: Exercise) -> ExercisePlan:
     """Read an exercise's sentences in order and work out what it asks for."""
     purpose: str | None = None
@@ -156,8 +198,13 @@ def plan_exercise(exercise: Exercise) -> ExercisePlan:
     pending: list[str] = []
     holds: list[HoldPlan] = []
     group_start = 0  # first hold not yet mirrored by "repeat on the other side"
-    reps: Span | None = None
+    sets: Span | None = None
+    per: Span | None = None  # repetitions (of one set, when sets are given)
+    again = False
     per_side = False
+    mirrored = False
+    field: HoldPlan | None = None  # a prescription line's hold ("30 seconds"), until the text gives its own
+    skip_line = 0  # a line offering another version of the exercise
     warnings: list[str] = []
 
     def warn(line: int, message: str) -> None:
@@ -167,12 +214,18 @@ def plan_exercise(exercise: Exercise) -> ExercisePlan:
     seen: list[str] = []  # every sentence so far, to find a side named earlier
     while queue:
         text, line, lead = queue.pop(0)
+        if line == skip_line or VARIATION.search(text):
+            skip_line = line
+            continue
         timing: Timing = read_timing(text)
         if len(timing.hold_ends) > 1:
-            # "Hold 10 seconds, lower halfway and hold 5 seconds": one hold a piece.
-            cuts = [0, *timing.hold_ends[:-1], len(text)]
-            queue[:0] = [(text[a:b], line, lead) for a, b in zip(cuts, cuts[1:])]
-            continue
+            # "Hold 10 seconds, lower halfway and hold 5 seconds": one hold a
+            # piece. Holds after "then swap sides" say the other side again.
+            ends = [e for e in timing.hold_ends[:-1] if timing.other_at is None or e <= timing.other_at]
+            if ends:
+                cuts = [0, *ends, len(text)]
+                queue[:0] = [(text[a:b], line, lead) for a, b in zip(cuts, cuts[1:])]
+                continue
         seen.append(text)
         if timing.problem:
             raise RoutineError(timing.problem, line)
@@ -184,7 +237,16 @@ def plan_exercise(exercise: Exercise) -> ExercisePlan:
             purpose = purpose or text
             continue
 
-        if timing.hold or timing.bare_hold:
+        restated = (timing.other_side and timing.hold_at is not None and timing.other_at is not None
+                    and timing.other_at < timing.hold_at[0] and len(holds) > group_start)
+        if restated:
+            pass  # "swap sides, doing the light stretch for 30 seconds": the mirror says it
+        elif timing.hold and is_field(text, timing) and not holds:
+            # "30 seconds" under the title: the hold of the movement that follows.
+            field = HoldPlan(timing.hold, None, (), None, line,
+                             breaths=bool(re.search(r"breath", text, re.IGNORECASE)))
+        elif timing.hold or timing.bare_hold:
+            field = None
             start, end = timing.hold_at
             before, after = tidy(text[:start]), text[end:]
             if before:
@@ -194,7 +256,7 @@ def plan_exercise(exercise: Exercise) -> ExercisePlan:
             # The first side the movement into the hold names (the setup
             # counts for the first hold: "hug your right knee" then "across").
             lead_in = [*setup, *pending] if not holds else pending
-            side = side_rule(" ".join(lead_in)) or side_rule(text[:start])
+            side = None if BOTH_LIMBS.search(text[:start]) else lead_side([*lead_in, text[:start]])
             rest = tidy(strip_reps(after)) or None
             release = rest if rest and RELEASE.search(rest) else None
             cues = (rest,) if rest and not release else ()
@@ -202,7 +264,10 @@ def plan_exercise(exercise: Exercise) -> ExercisePlan:
             breaths = bool(re.search(r"breath", text[start:end], re.IGNORECASE))
             holds.append(HoldPlan(seconds, side, tuple(pending), release, line, cues, (), breaths))
             pending = []
-        elif not (timing.reps or timing.other_side or timing.rest):
+        elif not (timing.reps or timing.more_reps or timing.again or timing.other_side or timing.rest):
+            if timing.per_side and first_word(text) in COUNT_VERBS:
+                per_side = True  # "Perform on both sides."
+                continue
             if timing.unclear:
                 warn(line, f"could not understand the timing in {text!r}; it is left out")
                 if len(text.split()) <= 3:
@@ -228,8 +293,17 @@ def plan_exercise(exercise: Exercise) -> ExercisePlan:
             warn(line, f"the rest in {text!r} is replaced by the level's own rests")
 
         # Repetitions and sides, from a hold sentence or one of their own.
+        again = again or timing.again
+        if timing.more_reps:
+            more = timing.more_reps  # "Repeat 10 times. Rest. Do another 10."
+            per = Span(per.low + more.low, per.high + more.high) if per else more
         if timing.reps:
-            reps = timing.reps
+            if timing.sets:
+                sets = timing.sets
+                if timing.reps != timing.sets:  # "3 sets of 10"
+                    per = Span(timing.reps.low / sets.low, timing.reps.high / sets.high)
+            else:
+                per = timing.reps
             if not (timing.hold or timing.bare_hold):
                 # "Circle your knees to the right five times": the movement stays.
                 move = tidy(strip_reps(text))
@@ -237,15 +311,22 @@ def plan_exercise(exercise: Exercise) -> ExercisePlan:
                 if first_word(text) not in COUNT_VERBS and len(move.split()) >= 3 and whole:
                     pending.append(move)
         per_side = per_side or timing.per_side
+        if timing.other_side and field and not holds:
+            holds.append(replace(field, actions=tuple(pending)))
+            pending, field = [], None
         if timing.other_side and len(holds) > group_start:
             if pending:  # a second movement of this side, after its hold
                 holds[-1] = replace(holds[-1], after=(*holds[-1].after, *pending))
                 pending = []
-            holds[group_start:] = mirror_holds(holds[group_start:], side_rule(" ".join(seen)))
+            holds[group_start:] = mirror_holds(holds[group_start:], lead_side(seen))
             group_start = len(holds)
+            mirrored = True
         elif timing.other_side and not holds:
             per_side = True  # "switch legs" in a movement with no hold
 
+    if field and not holds:
+        holds.append(replace(field, actions=tuple(pending)))
+        pending = []
     if holds and pending and holds[-1].release is None and not side_rule(pending[0]):
         # "Walk your hands back and come up slowly": how the last hold ends.
         holds[-1] = replace(holds[-1], release=pending.pop(0))
@@ -254,14 +335,21 @@ def plan_exercise(exercise: Exercise) -> ExercisePlan:
         holds[-1] = replace(holds[-1], after=(*holds[-1].after, *pending))
         pending = []
     if per_side and len(holds) == 1:
-        holds = mirror_holds(holds, side_rule(" ".join(seen)))
+        holds = mirror_holds(holds, lead_side(seen))
+        mirrored = True
+    if not mirrored and holds:
+        sides = {h.side for h in holds}
+        if sides == {"one"} or len(sides & {"left", "right"}) == 1 and symmetric(seen):
+            # "one hip touching the wall", "take your right ankle, then your
+            # left": no side is worked on its own.
+            holds = [replace(h, side=None) for h in holds]
     return ExercisePlan(
         name=exercise.name,
         line=exercise.line,
         purpose=purpose,
         setup=tuple(setup),
         holds=tuple(holds),
-        reps=reps or Span(1, 1),
+        reps=total_reps(sets, per, again) or Span(1, 1),
         movement=tuple(pending),
         warnings=tuple(warnings),
         both_sides=per_side and not holds,

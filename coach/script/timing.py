@@ -71,7 +71,7 @@ COUNT_OF = re.compile(
 )
 COUNTS = re.compile(rf"{_range('d')}\s+(?:slow\s+)?counts\b", re.IGNORECASE)
 FREQUENCY = re.compile(
-    r"^\s*(?:a|an|per|each|every)\s+(?:day|week|night|morning|evening|hour)\b|^\s*daily\b",
+    r"^\s*(?:a|an|per|each|every)\s+(?:day|week|night|morning|evening|hour)\b|^\s*/?\s*(?:daily|day|week)\b",
     re.IGNORECASE,
 )
 FREQUENCY_SENTENCE = re.compile(
@@ -96,9 +96,45 @@ REPS_FIELD = re.compile(
 )
 """A handout's field line: "Reps: 10", "Repetitions: 8-12", "Reps: 5x"."""
 REPS_SETS = re.compile(
-    rf"\b(?:complete|completing|do|doing|perform|performing)\s+{_range('r')}\s+sets\b", re.IGNORECASE
+    rf"(?:\b(?:complete|completing|do|doing|perform|performing)\s+|^\W*)"
+    rf"{_range('r')}\s+sets?\b(?!\s+of)",
+    re.IGNORECASE,
 )
-"""Sets as the count of an exercise: "Complete three sets", "doing four sets per leg"."""
+"""Sets as the count of an exercise: "Complete three sets", "doing four sets per
+leg", a prescription line "2 sets" or "Sets: 2"."""
+SETS_FIELD = re.compile(rf"\bsets?\s*:\s*{_range('r')}(?:\s*sets?\b)?", re.IGNORECASE)
+SETS_OF = re.compile(
+    rf"(?P<sa>{NUMBER})\s+sets?\s+of\s+{_range('r')}\b(?!\s*(?:[-–]\s*)?(?:seconds?|secs?|minutes?|mins?|breaths?|counts?)\b)",
+    re.IGNORECASE,
+)
+""""Do three sets of 12": sets of repetitions with the unit left out."""
+ANOTHER = re.compile(
+    rf"\b(?:do|perform|complete|repeat|then)\s+(?:another|a further|an additional)\s+{_range('r')}\b"
+    rf"(?!\s*(?:seconds?|secs?|minutes?|mins?|breaths?)\b)",
+    re.IGNORECASE,
+)
+""""Do another 10": more repetitions on top of those already given."""
+NOT_A_COUNT = re.compile(
+    r"(?:\b(?:that|this|which)(?:'s|’s| is| counts as| makes)\s*$)"
+    r"|\bbreath(?:e|es|ing)?\b[^,;.()]*$",
+    re.IGNORECASE,
+)
+"""What comes before a count that is not the exercise's: "That's one rep"
+(a definition), "Breathe in and out three times" (breaths)."""
+SET_A_SIDE = re.compile(r"\b(?:one )?set (?:for|on|per) (?:each|every|the other) (?:side|leg|arm)\b", re.I)
+VAGUE = re.compile(r"^(?:several|a few)$", re.IGNORECASE)
+"""Counts with no number in them ("repeat several times"): warned about, not guessed."""
+AGAIN = re.compile(r"\brepeat\s*(?:[.!;]|$)|\bdo (?:it|this) again\s*(?:[.!;]|$)", re.IGNORECASE)
+"""A bare "release and repeat.": the exercise once more, two in all."""
+BREATHE_TIMES = re.compile(
+    rf"\bbreathe\s+(?:(?:in\s+and\s+out|deeply|slowly|calmly)\s+){{0,2}}(?P<da>{NUMBER})\s+times\b(?P<br>)",
+    re.IGNORECASE,
+)
+""""Breathe in and out three times": a hold three breaths long."""
+COMPARED = re.compile(r"\b(?:longer|more|less|shorter|fewer)\s+than\s*$|\bexceed(?:s|ing)?\s*$", re.IGNORECASE)
+COMPARED_ANY = re.compile(r"\b(?:longer|more|less|shorter|fewer)\s+than\b|\bexceed", re.IGNORECASE)
+"""A length used in a warning ("pain that lasts longer than 10 seconds", "sitting for
+more than 15 minutes"): not a hold."""
 REPS_ROUNDS = re.compile(rf"{_range('r')}\s+(?:rounds?|cycles?)\b", re.IGNORECASE)
 REPS_DONE = re.compile(
     rf"\b(?:do|done|complete|perform)\s+{_range('r')}\s+(?:[a-z]+\s*)?(?=with|on|per|each|then|,|\.|$)",
@@ -114,14 +150,17 @@ PER_SIDE = re.compile(
 )
 OTHER_SIDE = re.compile(
     rf"\b(?:on|with|using|for|to) the (?:other|opposite|second) {_LIMB}\b"
-    rf"|\b(?:repeat|switch|change|swap|do|perform|practi[cs]e)\b[^.;]{0,80}?\b(?:other|opposite|second) {_LIMB}\b"
-    rf"|^\W*(?:now |then )?(?:do )?the (?:other|opposite) {_LIMB}\b"
+    rf"|\b(?:repeat|switch|change|swap|do|perform|practi[cs]e)\b[^.;]{{0,80}}?\b(?:other|opposite|second) {_LIMB}\b"
+    rf"|^\W*(?:now |then |and )*(?:(?:do|stretch|work|try) )?the (?:other|opposite) {_LIMB}\b"
     rf"|\b(?:switch|change|swap|reverse) (?:sides|legs|arms|feet|knees|hands|directions)\b"
-    rf"|\b(?:practi[cs]e|repeat|do the same|change to|switch to)\b[^.;]{0,80}?\b(?:on|with|to) the (?:left|right) {_LIMB}\b",
+    rf"|\b(?:before|then|and) (?:switching|changing|swapping)(?: (?:to the other )?(?:sides?|legs?|arms?))?\b"
+    rf"|\b(?:then|and|now) (?:switch|swap|change)\s*(?:[.!]|$)"
+    rf"|\b(?:practi[cs]e|repeat|do the same|change to|switch to)\b[^.;]{{0,80}}?\b(?:on|with|to) the (?:left|right) {_LIMB}\b",
     re.IGNORECASE,
 )
 SIDE_WORD = re.compile(
-    rf"\b(left|right)\b(?! (?:away|now|angle|here|there|on top|in front))"
+    rf"\b(left|right)\b(?! (?:away|now|angle|here|there|on top|in front|under|over|down|up|through|into|behind|"
+    r"beside|above|below|along|across|next to))"
     rf"|\bone ({_LIMB})\b|\bboth sides\b",
     re.IGNORECASE,
 )
@@ -167,7 +206,15 @@ class Timing:
     rest: Span | None = None
     """A rest, seconds."""
     reps: Span | None = None
-    """Repetitions of the whole exercise."""
+    """Repetitions of the whole exercise (sets x repetitions)."""
+    sets: Span | None = None
+    """Sets, when the sentence names them ("3 sets of 10": reps 30, sets 3)."""
+    more_reps: Span | None = None
+    """"Do another 10": repetitions added to those given before."""
+    again: bool = False
+    """A bare "release and repeat": the exercise once more."""
+    other_at: int | None = None
+    """Where the change of side ("repeat on the other side") starts."""
     per_side: bool = False
     """"on each side", "per leg", "alternating": a repetition does both sides."""
     other_side: bool = False
@@ -209,6 +256,9 @@ def seconds_of(m: re.Match) -> Span:
         return Span(unit, 2 * unit)
     if m.re is SAME_HOLD:
         return Span(0, 0)  # filled in from the hold before, by the planner
+    if m.re is BREATHE_TIMES:
+        n = parse_number(m.group("da")) * BREATH_S
+        return Span(n, n)
     span = span_of(m, "e") if "ea" in names and m.group("ea") else span_of(m, "d")
     if "hr" in names and m.group("hr"):
         span = Span(span.low * 3600, span.high * 3600)
@@ -235,6 +285,8 @@ def duration_rule(text: str) -> list[tuple[re.Match, Span]]:
         if is_single_breath(text, m) or not_a_hold(text, m):
             continue
         found.append((m, seconds_of(m)))
+    if not found:
+        found = [(m, seconds_of(m)) for m in BREATHE_TIMES.finditer(text)][:1]
     return sorted(found, key=lambda f: f[0].start())
 
 
@@ -245,6 +297,8 @@ def not_a_hold(text: str, m: re.Match) -> bool:
     clause = re.split(r"[,;]", text[: m.start()])[-1]
     if PROGRESSION.search(clause + text[m.start(): m.end()]):
         return True
+    if COMPARED.search(clause):
+        return True  # "pain that lasts longer than 10 seconds": a warning
     if re.search(r"\b(?:every|each)\s*$", clause, re.IGNORECASE):
         return True  # "Get up every 30 minutes": how often, not how long
     if HOLD_WORDS.search(clause):
@@ -292,36 +346,89 @@ def hold_phrase(text: str, m: re.Match) -> tuple[int, int]:
 def strip_reps(text: str) -> str:
     """The sentence without its repetition and side phrases ("and repeat 3
     times, then switch sides"), to keep what is left as a spoken step."""
-    for pattern in (REPS_FIELD, REPS, REPS_SETS, REPS_ROUNDS, REPS_DONE, OTHER_SIDE, PER_SIDE):
+    for pattern in (REPS_FIELD, SETS_OF, ANOTHER, REPS, REPS_SETS, SETS_FIELD, REPS_ROUNDS, REPS_DONE, OTHER_SIDE, PER_SIDE):
         text = pattern.sub("", text)
     return re.sub(r"\b(?:repeat|and|then)\b(?=[\s,.;]*(?:$|[,.;]))", "", text, flags=re.I)
 
 
-def reps_rule(text: str) -> tuple[Span | None, str | None]:
-    """Repetitions, and a problem message when they make no sense."""
-    for m in [*REPS_FIELD.finditer(text), *REPS.finditer(text), *REPS_SETS.finditer(text),
-              *REPS_ROUNDS.finditer(text),
-              *REPS_DONE.finditer(text)]:
-        if FREQUENCY.match(text[m.end():]):
+@dataclass(frozen=True)
+class Count:
+    """Repetitions as one sentence gives them."""
+
+    total: Span | None = None
+    """All repetitions the sentence asks for (sets x repetitions)."""
+    sets: Span | None = None
+    """Sets, when the sentence names them."""
+    more: Span | None = None
+    """"Do another 10": repetitions on top of those given before."""
+    problem: str | None = None
+    again: bool = False
+    """A bare "repeat": once more."""
+
+
+def count_of(m: re.Match) -> tuple[Span, Span | None]:
+    """A count match -> (repetitions in all, sets or None)."""
+    if "word" in m.re.groupindex and m.group("word"):
+        n = {"once": 1, "twice": 2, "thrice": 3}[m.group("word").lower()]
+        return Span(n, n), None
+    span = span_of(m, "r")
+    sets = None
+    if "sa" in m.re.groupindex and m.group("sa"):
+        n = parse_number(m.group("sa"))
+        sets = Span(n, n)
+        span = Span(span.low * n, span.high * n)
+    elif m.re in (REPS_SETS, SETS_FIELD):
+        sets = span
+    if "more" in m.re.groupindex and m.group("more"):
+        span = Span(span.low + 1, span.high + 1)
+    return span, sets
+
+
+def check_count(span: Span) -> str | None:
+    if span.low < 1:
+        return "a repetition count must be at least 1"
+    if span.high > MAX_REPS:
+        return f"{span.high:g} repetitions is more than {MAX_REPS}; is that a typo?"
+    if span.low != int(span.low) or span.high != int(span.high):
+        return "a repetition count must be a whole number"
+    return None
+
+
+def is_count(text: str, m: re.Match) -> bool:
+    """A count match that counts this exercise's repetitions (not "3 times a
+    day", "That's one rep", "breathe in and out three times", "several times")."""
+    if FREQUENCY.match(text[m.end():]) or NOT_A_COUNT.search(text[: m.start()]):
+        return False
+    if m.re in (REPS_SETS, SETS_FIELD) and SET_A_SIDE.search(text):
+        return False  # "2 sets (one set for each side)": the sides, not a count
+    numbers = [m.group(g) for g in ("ra", "rb", "sa") if g in m.re.groupindex and m.group(g)]
+    return not any(VAGUE.match(n.strip()) for n in numbers)
+
+
+def reps_rule(text: str) -> Count:
+    """Repetitions (and sets, and "do another N"), with a problem message
+    when they make no sense."""
+    matches = [m for pattern in (REPS_FIELD, SETS_OF, REPS, REPS_SETS, SETS_FIELD, REPS_ROUNDS, REPS_DONE)
+               for m in pattern.finditer(text)]
+    more = None
+    for m in ANOTHER.finditer(text):
+        if is_count(text, m):
+            more = span_of(m, "r")
+            matches = [o for o in matches if not (o.start() < m.end() and m.start() < o.end())]
+            break
+    for m in matches:
+        if not is_count(text, m):
             continue
-        if "word" in m.re.groupindex and m.group("word"):
-            n = {"once": 1, "twice": 2, "thrice": 3}[m.group("word").lower()]
-            span = Span(n, n)
-        else:
-            span = span_of(m, "r")
-            if "sa" in m.re.groupindex and m.group("sa"):
-                sets = parse_number(m.group("sa"))
-                span = Span(span.low * sets, span.high * sets)
-            if "more" in m.re.groupindex and m.group("more"):
-                span = Span(span.low + 1, span.high + 1)
-        if span.low < 1:
-            return span, "a repetition count must be at least 1"
-        if span.high > MAX_REPS:
-            return span, f"{span.high:g} repetitions is more than {MAX_REPS}; is that a typo?"
-        if span.low != int(span.low) or span.high != int(span.high):
-            return span, "a repetition count must be a whole number"
-        return span, None
-    return None, None
+        span, sets = count_of(m)
+        problem = check_count(span)
+        if more and not problem:
+            span = Span(span.low + more.low, span.high + more.high)
+            more = None
+        return Count(span, sets, None, problem or check_count(span))
+    if more:
+        return Count(None, None, more, check_count(more))
+    again = bool(AGAIN.search(text)) and not OTHER_SIDE.search(text) and not PER_SIDE.search(text)
+    return Count(again=again)
 
 
 def side_rule(text: str) -> str | None:
@@ -332,6 +439,49 @@ def side_rule(text: str) -> str | None:
     if m.group(1):
         return m.group(1).lower()
     return "one" if m.group(2) else "both"
+
+
+TOOL = re.compile(r"^\W{0,3}(?:hand|palm|finger|thumb)s?\b", re.IGNORECASE)
+"""A hand that only helps ("press your right hand on your knee")."""
+STILL = re.compile(
+    r"(?:^|[,;:(]|\b(?:and|then|while|with)\b)\W*(?:leave|keep|stand(?:ing)? on|balanc\w* on|support\w*)\b[^,;]*$",
+    re.IGNORECASE)
+"""A limb that stays where it is ("Leave your left knee bent", "Stand on one leg")."""
+MOVED = re.compile(
+    r"\b(?:take hold of|hold(?:ing)?|grab\w*|grasp\w*|hug\w*|draw\w*|pull\w*|bring\w*|lift\w*|rais\w*|"
+    r"cross\w*|clasp\w*|catch\w*)\s+(?:your|the)\s*$", re.IGNORECASE)
+"""A limb the movement takes hold of or moves ("take hold of your right foot")."""
+TOWARD = re.compile(
+    r"\b(?:turn|twist|rotat|lean|tilt|drop|roll|fall|look)\w*\b[^,;.]{0,60}?\b(?:to|towards?)\s+(?:the|your)\s*$",
+    re.IGNORECASE)
+"""The direction a twist or a lean goes ("turn your shoulders to your left")."""
+
+
+def lead_side(sentences: list[str]) -> str | None:
+    """The side a movement works first, from the sentences that lead into a
+    hold: the limb moved or taken hold of, or the way a twist turns, comes
+    before a hand that only helps or a leg that stays put ("Leave your left
+    knee bent. Draw your right knee in" -> right)."""
+    best: tuple[int, str] | None = None
+    for sentence in sentences:
+        if BOTH_ONE_OTHER.search(sentence):
+            continue  # "lift one leg, then lift the other": both
+        for m in SIDE_WORD.finditer(sentence):
+            side = m.group(1).lower() if m.group(1) else ("one" if m.group(2) else "both")
+            before, after = sentence[: m.start()], sentence[m.end():]
+            weight = 2
+            if m.group(1) and TOOL.match(after) or STILL.search(before):
+                weight = 1
+            if MOVED.search(before) or TOWARD.search(before):
+                weight = 3
+            if best is None or weight > best[0]:
+                best = (weight, side)
+    return best[1] if best else None
+
+
+BOTH_ONE_OTHER = re.compile(rf"\bone {_LIMB}\b.*\bthe other {_LIMB}\b", re.IGNORECASE)
+BOTH_LIMBS = re.compile(r"\bboth (?:knees|legs|feet|sides|hips|shoulders)\b", re.IGNORECASE)
+"""A movement of both limbs at once ("Draw both knees to your chest"): no side."""
 
 
 @functools.lru_cache(maxsize=4096)
@@ -367,12 +517,18 @@ def read_timing(text: str) -> Timing:
     elif BARE_HOLD.search(text):
         m = BARE_HOLD.search(text)
         timing = replace(timing, bare_hold=True, hold_at=(m.start(), m.end()))
-    reps, problem = reps_rule(text)
-    if reps:
-        timing = replace(timing, reps=reps, problem=timing.problem or problem)
-    understood = timing.hold or timing.bare_hold or timing.reps or timing.rest or timing.other_side
-    skipped = (ACTIVITY.search(text) or PROGRESSION.search(text) or EVERY.search(text)) \
-        and DURATION.search(text)
+    count = reps_rule(text)
+    if count.total or count.more:
+        timing = replace(timing, reps=count.total, sets=count.sets, more_reps=count.more,
+                         problem=timing.problem or count.problem)
+    timing = replace(timing, again=count.again)
+    other = OTHER_SIDE.search(text)
+    if other:
+        timing = replace(timing, other_at=other.start())
+    understood = (timing.hold or timing.bare_hold or timing.reps or timing.more_reps or timing.rest
+                  or timing.other_side or timing.again)
+    skipped = (ACTIVITY.search(text) or PROGRESSION.search(text) or EVERY.search(text)
+               or COMPARED_ANY.search(text)) and DURATION.search(text) or SET_A_SIDE.search(text)
     if not understood and TIMING_WORDS.search(text) and not FREQUENCY_SENTENCE.search(text) \
             and not skipped:
         timing = replace(timing, unclear=True)
