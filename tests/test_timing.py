@@ -183,3 +183,89 @@ def test_a_progression_adds_no_second_hold():
 def test_a_minute_or_two():
     assert read_timing("Hold for a minute or two.").hold == Span(60, 120)
     assert read_timing("Hold the stretch for 30 seconds while you walk your hands forward.").hold == Span(30, 30)
+
+
+# ------------------------------------------- counts and sides, whole exercises
+# Sentences as real articles write them; expected values from reading them.
+
+def plan(*sentences: str):
+    from coach.model import Exercise, Step
+    from coach.script.plan import plan_exercise
+
+    steps = tuple(Step(s, i + 2) for i, s in enumerate(sentences))
+    p = plan_exercise(Exercise("Stretch", 1, steps))
+    return p.reps.high, [(h.seconds.high if h.seconds else None, h.side) for h in p.holds]
+
+
+@pytest.mark.parametrize("sentences,want", [
+    # sets x repetitions = all repetitions (the corpus convention: reps = total)
+    (["Lie on your stomach and lift your arms and legs.", "Hold for two to five seconds.",
+      "Do three sets of 12."], (36, [(5, None)])),
+    (["2 sets", "30 seconds", "Lie on your back and lift one knee.", "Repeat on the other side."],
+     (2, [(30, "one"), (30, "other")])),
+    (["3 sets of 10 reps 5 seconds", "Lie on your back.", "Draw your chin down.",
+      "Hold this position for 5 seconds.", "Repeat 10 times."], (30, [(5, None)])),
+    (["Repeat 10 times.", "Complete three sets."], (30, [])),
+    (["Lift your hips.", "Repeat 10 times.", "Rest.", "Do another 10; then switch legs."], (20, [])),
+    (["Reps: 15 Tempo: 321 Rest: 60 Seconds", "Raise your hips.", "That's one rep.",
+      "Complete all your reps on that side, and then switch legs and repeat."], (15, [])),
+    # a bare "repeat" is once more; "several times" is no number
+    (["Fold forward.", "Hold the stretch for 15 to 30 seconds; release and repeat."], (2, [(30, None)])),
+    (["Walk your fingers up the wall.", "Rest and repeat several times."], (1, [])),
+    (["Stand with one foot forward.", "Repeat at least ten times with each leg."], (10, [])),
+    # other-side phrasings
+    (["Draw one elbow across your chest.", "Hold the stretch for five to 10 seconds.",
+      "Relax and repeat with your other arm."], (1, [(10, "one"), (10, "other")])),
+    (["Rest one foot on the seat.", "Hold for eight seconds and then relax for eight seconds.",
+      "Then stretch the other side."], (1, [(8, "one"), (8, "other")])),
+    (["Bend your right knee.", "Hold the pose for 3 deep breaths.",
+      "Return to starting position and repeat on opposite side."], (1, [(15, "right"), (15, "left")])),
+    (["Lie on your back and hug one knee; hold for 30–60 seconds before switching sides."],
+     (1, [(60, "one"), (60, "other")])),
+    (["Point your left arm forward as you straighten the right leg behind you.",
+      "Hold for eight seconds and then switch."], (1, [(8, "left"), (8, "right")])),
+    # the first side is the limb moved, not a helping hand or a leg left still
+    (["Leave your left knee bent.", "Draw your right knee into your chest.",
+      "Hold this pose for 30 seconds to 1 minute.", "Repeat with the other leg."],
+     (1, [(60, "right"), (60, "left")])),
+    (["Bend your left knee a little.", "Use your left hand to take hold of your right foot.",
+      "Hold for 10-20 seconds.", "Repeat this process for the opposite side."],
+     (1, [(20, "right"), (20, "left")])),
+    (["Sit on a chair with your heels right under your knees.", "Take three to five slow breaths.",
+      "Repeat to the opposite side."], (1, [(25, "one"), (25, "other")])),
+    # one side named but never changed: no side
+    (["Sit side-on to a wall with one hip touching it.", "Stay for 5-10 minutes."], (1, [(600, None)])),
+    (["Kneel.", "Reach back to take your right ankle, then reach back for your left ankle.",
+      "Hold for 30 seconds."], (1, [(30, None)])),
+    (["Lift one leg and hold it, then lift and hold the other leg.",
+      "Draw both knees closer to your chest, hold for a count of 5."], (1, [(5, None)])),
+    # holds restated for the other side, options and warnings are not more holds
+    (["Rest one leg on the chair.", "Hold stretch for 30 seconds.", "Lean forward.",
+      "Hold the deeper stretch for only 10 seconds then swap sides doing the light stretch first "
+      "for 30 seconds and then leaning forward for a deeper stretch for 10."],
+     (1, [(30, "one"), (10, "one"), (30, "other"), (10, "other")])),
+    (["Lift one leg and draw the knee in.", "Hold position for about 15-30 seconds then release.",
+      "Repeat on the other leg.", "Modified Version From the starting position, draw both knees in.",
+      "Hold for about 15-30 seconds."], (1, [(30, "one"), (30, "other")])),
+    (["Swing both legs up the wall.", "Stay for 5-10 minutes.",
+      "AVOID IF: you feel discomfort that lasts longer than 10 seconds."], (1, [(600, None)])),
+    (["Breathe in and out three times (about 20 to 30 seconds total)."], (1, [(30, None)])),
+])
+def test_counts_and_sides_of_whole_exercises(sentences, want):
+    assert plan(*sentences) == want
+
+
+@pytest.mark.parametrize("sentence", [
+    "Do not sit for more than 15 minutes.", "Pain that lasts longer than 10 seconds.",
+])
+def test_a_warning_about_time_is_not_a_hold(sentence):
+    assert read_timing(sentence).hold is None
+
+
+def test_sets_for_each_side_are_the_sides():
+    timing = read_timing("Sets: 2 sets (one set for each side)")
+    assert timing.reps is None and timing.per_side and not timing.unclear
+
+
+def test_a_frequency_after_a_slash_is_not_a_count():
+    assert read_timing("3-4x/daily + increase frequency when at work").reps is None

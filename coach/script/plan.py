@@ -205,6 +205,7 @@ def plan_exercise(exercise: Exercise) -> ExercisePlan:
     mirrored = False
     field: HoldPlan | None = None  # a prescription line's hold ("30 seconds"), until the text gives its own
     skip_line = 0  # a line offering another version of the exercise
+    variation = False  # past the main version's holds, in another version
     warnings: list[str] = []
 
     def warn(line: int, message: str) -> None:
@@ -216,8 +217,11 @@ def plan_exercise(exercise: Exercise) -> ExercisePlan:
         text, line, lead = queue.pop(0)
         if line == skip_line or VARIATION.search(text):
             skip_line = line
+            variation = variation or bool(holds)
             continue
         timing: Timing = read_timing(text)
+        if variation and not (timing.reps or timing.more_reps or timing.other_side or timing.per_side):
+            continue  # the other version's own movement and holds
         if len(timing.hold_ends) > 1:
             # "Hold 10 seconds, lower halfway and hold 5 seconds": one hold a
             # piece. Holds after "then swap sides" say the other side again.
