@@ -269,3 +269,43 @@ def test_sets_for_each_side_are_the_sides():
 
 def test_a_frequency_after_a_slash_is_not_a_count():
     assert read_timing("3-4x/daily + increase frequency when at work").reps is None
+
+
+@pytest.mark.parametrize("sentences,want", [
+    # "each stretch" inside the exercise: every movement before a change of side, and the last
+    (["Lie on your back and take one knee towards your chest.", "Switch to the other leg and repeat.",
+      "Then, pull both knees to the chest at the same time.",
+      "Hold each stretch for 20-30 seconds, 2-3 times."], (3, [(30, "one"), (30, "other"), (30, None)])),
+    # the same hold said again by a goal or a field line is not a second hold
+    (["Once your hips are level, stop and hold this position for 3 seconds.",
+      "Your goal should be 12-15 reps for 3 sets with a 3 second hold at the top."], (45, [(3, None)])),
+    (["Lunge forward.", "Hold this position for 15 seconds.", "Then, switch legs.",
+      "Repetition: 3 x 15 seconds per leg"], (3, [(15, "one"), (15, "other")])),
+    (["Bring right knee toward chest, hold for 10 seconds, return to starting position.",
+      "Repeat with the left knee.", "Repeat same action with both knees together if you can.",
+      "Repeat above steps until low back feels loose, about 5-10 times."],
+     (10, [(10, "right"), (10, "left"), (10, None)])),
+    # the side a change goes to names the first side too
+    (["Flex your left leg, bend your right knee and bring it toward your chest.",
+      "Hold for 15-20 seconds.", "Repeat on your left side."], (1, [(20, "right"), (20, "left")])),
+    (["Hold for 20 seconds.", "Repeat once more."], (2, [(20, None)])),
+])
+def test_more_counts_of_whole_exercises(sentences, want):
+    assert plan(*sentences) == want
+
+
+def test_time_spent_on_something_else_is_no_hold_and_no_error():
+    timing = read_timing("Runners would keep body and mind in balance with an hour of restorative yoga "
+                         "twice a week.")
+    assert timing.hold is None and timing.problem is None
+
+
+def test_a_page_wide_count_is_for_exercises_without_their_own():
+    from coach.levels import get_level
+    from coach.script.compile import compile_text
+
+    text = ("# Back\n\nIf you are not sure, try each one 5–10 times to start with.\n\n"
+            "## Knee hug\n\nHug your knees, hold for a count of 5.\n\n"
+            "## Bridge\n\nLift your hips. Hold for 5 seconds. Repeat 3 times.\n")
+    program = compile_text(text, get_level("full"))
+    assert [e.reps for e in program.exercises] == [10, 3]

@@ -22,7 +22,7 @@ from coach.levels import Level
 from coach.model import Block, Count, Hold, HoldSpec, Phase, Program, Routine, Say
 from coach.script.exercise import Model, Position, is_sided, mirrored_setup, model_exercise
 from coach.script.parse import parse_routine
-from coach.script.plan import RELEASE, HoldPlan, mirror_text, plan_exercise
+from coach.script.plan import RELEASE, HoldPlan, mirror_text, page_wide, plan_exercise, with_page_wide
 from coach.script.spoken import (ENCOURAGEMENT, clean, clean_name, closing_lines, encouragement,
                                  opening_lines, transition)
 from coach.script.timing import BREATH_S, side_rule
@@ -467,7 +467,9 @@ def compile_program(routine: Routine, level: Level, style: str = "down", titled:
     """Compile a parsed routine at a level. With a time budget: repetitions
     come down to the level's floor, then whole exercises are left out (the
     routine's list first, else the longest) until it fits."""
-    models = settle_positions([model_exercise(plan_exercise(e)) for e in routine.exercises], routine)
+    reps, hold = page_wide([n.text for n in routine.notes])
+    models = settle_positions([model_exercise(with_page_wide(plan_exercise(e), reps, hold))
+                               for e in routine.exercises], routine)
     doses = [dose_for(m, level) for m in models]
     if not level.max_minutes:
         rough = sum(d.reps * (sum(d.seconds) + 8 * len(d.seconds) + 5) + 20 for d in doses)

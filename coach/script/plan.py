@@ -67,6 +67,30 @@ class ExercisePlan:
     warnings: tuple[str, ...]
     both_sides: bool = False
     """A movement with no hold that the text does on each side ("switch legs")."""
+    counted: bool = False
+    """The text gave this exercise its own count of repetitions."""
+
+
+def with_page_wide(plan: ExercisePlan, reps: Span | None, hold: Span | None) -> ExercisePlan:
+    """A page-wide rule ("Repeat each stretch 3 times", "Hold each stretch
+    for 30 seconds") for an exercise that gives no count or length of its own."""
+    if reps and not plan.counted:
+        plan = replace(plan, reps=reps, counted=True)
+    if hold and any(h.seconds is None for h in plan.holds):
+        plan = replace(plan, holds=tuple(h if h.seconds else replace(h, seconds=hold) for h in plan.holds))
+    return plan
+
+
+def page_wide(sentences: list[str]) -> tuple[Span | None, Span | None]:
+    """Repetitions and hold length the page gives every exercise, from its
+    notes ("If you are not sure, try each one 5-10 times")."""
+    reps = hold = None
+    for text in sentences:
+        timing = read_timing(text)
+        if timing.general and not timing.problem:
+            reps = reps or timing.reps
+            hold = hold or timing.hold
+    return reps, hold
 
 
 def mirror_text(text: str) -> str:
@@ -206,6 +230,11 @@ def plan_exercise(exercise: Exercise) -> ExercisePlan:
     field: HoldPlan | None = None  # a prescription line's hold ("30 seconds"), until the text gives its own
     skip_line = 0  # a line offering another version of the exercise
     variation = False  # past the main version's holds, in another version
+    general: Timing | None = None  # "Hold each stretch for 30 seconds" inside the exercise
+    implicit = any(read_timing(s.text).general and read_timing(s.text).hold for s in exercise.steps) and not any(
+        (t.hold or t.bare_hold) and not t.general for t in map(read_timing, (s.text for s in exercise.steps)))
+    """Holds only in a rule for "each stretch": every movement before a change
+    of side, and the last one, is a stretch held that long."""
     warnings: list[str] = []
 
     def warn(line: int, message: str) -> None:
@@ -234,7 +263,10 @@ def plan_exercise(exercise: Exercise) -> ExercisePlan:
         if timing.problem:
             raise RoutineError(timing.problem, line)
         if timing.general:
-            continue  # advice about every pose, not this one
+            # "Hold each stretch for 20-30 seconds, 2-3 times": for every
+            # stretch of this exercise that says no more.
+            general = general or timing
+            continue
         if timing.extra:
             warn(line, timing.extra)
         if lead and is_description(text) and not timing.hold and not timing.reps:
@@ -243,6 +275,10 @@ def plan_exercise(exercise: Exercise) -> ExercisePlan:
 
         restated = (timing.other_side and timing.hold_at is not None and timing.other_at is not None
                     and timing.other_at < timing.hold_at[0] and len(holds) > group_start)
+        # "Your goal: 12-15 reps with a 3 second hold", "Repetition: 3 x 15
+        # seconds per leg": the hold already read, said again.
+        restated = restated or bool(timing.hold and holds and not is_instruction(text)
+                                    and all(h.seconds == timing.hold for h in holds))
         if restated:
             pass  # "swap sides, doing the light stretch for 30 seconds": the mirror says it
         elif timing.hold and is_field(text, timing) and not holds:
@@ -268,6 +304,11 @@ def plan_exercise(exercise: Exercise) -> ExercisePlan:
             breaths = bool(re.search(r"breath", text[start:end], re.IGNORECASE))
             holds.append(HoldPlan(seconds, side, tuple(pending), release, line, cues, (), breaths))
             pending = []
+        elif timing.with_both and holds:
+            # "Repeat same action with both knees together": one more hold.
+            holds.append(HoldPlan(holds[-1].seconds, None, (text,), None, line))
+            group_start = len(holds)
+            continue
         elif not (timing.reps or timing.more_reps or timing.again or timing.other_side or timing.rest):
             if timing.per_side and first_word(text) in COUNT_VERBS:
                 per_side = True  # "Perform on both sides."
@@ -300,7 +341,8 @@ def plan_exercise(exercise: Exercise) -> ExercisePlan:
         again = again or timing.again
         if timing.more_reps:
             more = timing.more_reps  # "Repeat 10 times. Rest. Do another 10."
-            per = Span(per.low + more.low, per.high + more.high) if per else more
+            base = per or Span(1, 1)  # "Repeat once more": twice in all
+            per = Span(base.low + more.low, base.high + more.high)
         if timing.reps:
             if timing.sets:
                 sets = timing.sets
@@ -318,11 +360,18 @@ def plan_exercise(exercise: Exercise) -> ExercisePlan:
         if timing.other_side and field and not holds:
             holds.append(replace(field, actions=tuple(pending)))
             pending, field = [], None
+        if timing.other_side and implicit and (pending or setup and not holds) and len(holds) == group_start:
+            holds.append(HoldPlan(None, lead_side(pending or setup), tuple(pending), None, line))
+            pending = []
         if timing.other_side and len(holds) > group_start:
             if pending:  # a second movement of this side, after its hold
                 holds[-1] = replace(holds[-1], after=(*holds[-1].after, *pending))
                 pending = []
-            holds[group_start:] = mirror_holds(holds[group_start:], lead_side(seen))
+            first = MIRROR.get(timing.to_side or "")
+            if first and {h.side for h in holds[group_start:]} <= {None, "one", timing.to_side}:
+                # "Repeat on your left side": the side before was the right.
+                holds[group_start:] = [replace(h, side=first) for h in holds[group_start:]]
+            holds[group_start:] = mirror_holds(holds[group_start:], first or lead_side(seen))
             group_start = len(holds)
             mirrored = True
         elif timing.other_side and not holds:
@@ -331,6 +380,15 @@ def plan_exercise(exercise: Exercise) -> ExercisePlan:
     if field and not holds:
         holds.append(replace(field, actions=tuple(pending)))
         pending = []
+    moves = [p for p in pending if is_instruction(p)]
+    if implicit and moves and not RELEASE.search(moves[0]):
+        # "Then, pull both knees to the chest": the last stretch.
+        side = None if BOTH_LIMBS.search(moves[0]) else lead_side(moves[:1])
+        holds.append(HoldPlan(None, side if len(holds) == group_start else None, tuple(pending), None,
+                              exercise.line))
+        pending = []
+    if general and general.hold:
+        holds = [h if h.seconds else replace(h, seconds=general.hold) for h in holds]
     if holds and pending and holds[-1].release is None and not side_rule(pending[0]):
         # "Walk your hands back and come up slowly": how the last hold ends.
         holds[-1] = replace(holds[-1], release=pending.pop(0))
@@ -353,8 +411,9 @@ def plan_exercise(exercise: Exercise) -> ExercisePlan:
         purpose=purpose,
         setup=tuple(setup),
         holds=tuple(holds),
-        reps=total_reps(sets, per, again) or Span(1, 1),
+        reps=total_reps(sets, per, again) or (general.reps if general and general.reps else Span(1, 1)),
         movement=tuple(pending),
         warnings=tuple(warnings),
         both_sides=per_side and not holds,
+        counted=bool(total_reps(sets, per, again) or general and general.reps),
     )

@@ -46,7 +46,8 @@ OR_TWO = re.compile(r"\b(?:a|one)\s+(?P<u>minute|min|second)\s+or\s+two\b", re.I
 """"a minute or two": one to two of the unit."""
 ACTIVITY = re.compile(
     r"\b(?:warm(?:ing)?[ -]?up|walk(?:ing)?|jog(?:ging)?|run(?:ning)?|cycl(?:e|ing)|march(?:ing)?|"
-    r"swim(?:ming)?|cardio|aerobics?|bike|treadmill|session|routine|workout|programme|program)\b",
+    r"swim(?:ming)?|cardio|aerobics?|bike|treadmill|session|routine|workout|programme|program|"
+    r"yoga|pilates|classe?s?|gym|training)\b",
     re.IGNORECASE,
 )
 """Time spent on something other than a hold ("Warm up with a five-minute walk")."""
@@ -87,7 +88,7 @@ HOLD_WORDS = re.compile(r"\b(?:hold|stay|remain|keep|maintain|sustain)\b", re.IG
 REPS = re.compile(
     rf"(?<!\bat )(?:(?P<sa>{NUMBER})\s+sets?\s+of\s+)?{_range('r')}\s*(?P<more>more\s+|additional\s+)?"
     r"(?:times?\b|x\b|repetitions?\b|reps?\b)"
-    r"|\b(?P<word>once|twice|thrice)\b",
+    r"|\b(?P<word>once|twice|thrice)\b(?!\s+(?:you|your|the|this|it|that|they|we|a|an|in|more)\b)",
     re.IGNORECASE,
 )
 REPS_FIELD = re.compile(
@@ -108,6 +109,10 @@ SETS_OF = re.compile(
     re.IGNORECASE,
 )
 """"Do three sets of 12": sets of repetitions with the unit left out."""
+REPS_FOR_SETS = re.compile(
+    rf"{_range('r')}\s*(?:reps?|repetitions?|times)\s+(?:for|in|x|×)\s+(?P<sa>{NUMBER})\s+sets?\b", re.IGNORECASE)
+""""12-15 reps for 3 sets": all of them, 45."""
+ONCE_MORE = re.compile(r"\b(?:once more|one more time)\b", re.IGNORECASE)
 ANOTHER = re.compile(
     rf"\b(?:do|perform|complete|repeat|then)\s+(?:another|a further|an additional)\s+{_range('r')}\b"
     rf"(?!\s*(?:seconds?|secs?|minutes?|mins?|breaths?)\b)",
@@ -155,7 +160,7 @@ OTHER_SIDE = re.compile(
     rf"|\b(?:switch|change|swap|reverse) (?:sides|legs|arms|feet|knees|hands|directions)\b"
     rf"|\b(?:before|then|and) (?:switching|changing|swapping)(?: (?:to the other )?(?:sides?|legs?|arms?))?\b"
     rf"|\b(?:then|and|now) (?:switch|swap|change)\s*(?:[.!]|$)"
-    rf"|\b(?:practi[cs]e|repeat|do the same|change to|switch to)\b[^.;]{{0,80}}?\b(?:on|with|to) the (?:left|right) {_LIMB}\b",
+    rf"|\b(?:practi[cs]e|repeat|do the same|change to|switch to)\b[^.;]{{0,80}}?\b(?:on|with|to|for) (?:the|your) (?:left|right) {_LIMB}\b",
     re.IGNORECASE,
 )
 SIDE_WORD = re.compile(
@@ -165,10 +170,18 @@ SIDE_WORD = re.compile(
     re.IGNORECASE,
 )
 GENERAL = re.compile(
-    r"\b(?:each|every|all|any|these)\s+(?:of\s+the(?:se)?\s+)?"
-    r"(?:poses?|stretch(?:es)?|exercises?|positions?|movements?)\b\s+(?:for|at|is|should)",
+    r"\b(?:each|every|all|any|these)\s+(?:of\s+the(?:se|m)?\s+)?"
+    r"(?:poses?|stretch(?:es)?|exercises?|positions?|movements?)\b\s+(?:for|at|is|should)"
+    r"|\b(?:each|every|all|any|these|both)\s+(?:of\s+(?:the(?:se)?|them)\s+)?"
+    r"(?:one|poses?|stretch(?:es)?|exercises?|positions?|movements?|moves?)\b[^.;]{0,40}?\b\d*\s*"
+    r"(?:\d|one|two|three|four|five|six|seven|eight|nine|ten|twice)\b[^.;]{0,20}?\b(?:times|reps?|repetitions?)\b"
+    r"|\b(?:\d+|one|two|three|four|five|six|seven|eight|nine|ten)\s*(?:[-–]|to)?\s*\w*\s+"
+    r"(?:times|reps?|repetitions?)\s+(?:of\s+)?(?:each|every|all)\s+(?:of\s+the(?:se)?\s+)?"
+    r"(?:one|poses?|stretch(?:es)?|exercises?|movements?|moves?)\b",
     re.IGNORECASE,
 )
+"""Advice for every exercise of the page ("Hold each stretch for 30 seconds",
+"try each one 5-10 times", "do 5 repetitions of each exercise")."""
 BARE_HOLD = re.compile(
     r"^\s*(?:and\s+|then\s+|now\s+)?(?:hold|stay|remain)\b"
     r"(?:\s+(?:it|this|that|the|your|in)?\s*(?:stretch|pose|position|posture|there|here|still))?"
@@ -215,6 +228,10 @@ class Timing:
     """A bare "release and repeat": the exercise once more."""
     other_at: int | None = None
     """Where the change of side ("repeat on the other side") starts."""
+    with_both: bool = False
+    """"Repeat with both knees together": the hold once more, both at once."""
+    to_side: str | None = None
+    """The side the change goes to, when it names it ("Repeat on your left side")."""
     per_side: bool = False
     """"on each side", "per leg", "alternating": a repetition does both sides."""
     other_side: bool = False
@@ -301,10 +318,15 @@ def not_a_hold(text: str, m: re.Match) -> bool:
         return True  # "pain that lasts longer than 10 seconds": a warning
     if re.search(r"\b(?:every|each)\s*$", clause, re.IGNORECASE):
         return True  # "Get up every 30 minutes": how often, not how long
+    after = text[m.end(): m.end() + 40]
+    if re.match(r"\s*of\s+(?:[a-z]+\s+)?(?:" + ACTIVITY.pattern + ")", after, re.IGNORECASE):
+        return True  # "an hour of restorative yoga": time spent on something else
     if HOLD_WORDS.search(clause):
         return False
     before = text[: m.start()]
-    after = text[m.end(): m.end() + 25]
+    after = after[:25]
+    if re.match(r"\s*of\s+(?!(?:holding|stretch|rest|relax))[a-z]", after, re.IGNORECASE):
+        return True  # "an hour of restorative yoga": time spent on something
     return bool(ACTIVITY.search(clause)
                 or ACTIVITY.search(before) and not HOLD_WORDS.search(before)
                 or re.match(r"\s*(?:\w+\s+)?(?:" + ACTIVITY.pattern + ")", after, re.IGNORECASE))
@@ -346,7 +368,7 @@ def hold_phrase(text: str, m: re.Match) -> tuple[int, int]:
 def strip_reps(text: str) -> str:
     """The sentence without its repetition and side phrases ("and repeat 3
     times, then switch sides"), to keep what is left as a spoken step."""
-    for pattern in (REPS_FIELD, SETS_OF, ANOTHER, REPS, REPS_SETS, SETS_FIELD, REPS_ROUNDS, REPS_DONE, OTHER_SIDE, PER_SIDE):
+    for pattern in (REPS_FIELD, SETS_OF, REPS_FOR_SETS, ANOTHER, REPS, REPS_SETS, SETS_FIELD, REPS_ROUNDS, REPS_DONE, OTHER_SIDE, PER_SIDE):
         text = pattern.sub("", text)
     return re.sub(r"\b(?:repeat|and|then)\b(?=[\s,.;]*(?:$|[,.;]))", "", text, flags=re.I)
 
@@ -399,6 +421,8 @@ def is_count(text: str, m: re.Match) -> bool:
     day", "That's one rep", "breathe in and out three times", "several times")."""
     if FREQUENCY.match(text[m.end():]) or NOT_A_COUNT.search(text[: m.start()]):
         return False
+    if "word" in m.re.groupindex and m.group("word") and re.search(r"(?:^|[,;:.(])\W*$", text[: m.start()]):
+        return False  # "Once your hips are level, ...": when, not how often
     if m.re in (REPS_SETS, SETS_FIELD) and SET_A_SIDE.search(text):
         return False  # "2 sets (one set for each side)": the sides, not a count
     numbers = [m.group(g) for g in ("ra", "rb", "sa") if g in m.re.groupindex and m.group(g)]
@@ -408,9 +432,9 @@ def is_count(text: str, m: re.Match) -> bool:
 def reps_rule(text: str) -> Count:
     """Repetitions (and sets, and "do another N"), with a problem message
     when they make no sense."""
-    matches = [m for pattern in (REPS_FIELD, SETS_OF, REPS, REPS_SETS, SETS_FIELD, REPS_ROUNDS, REPS_DONE)
+    matches = [m for pattern in (REPS_FIELD, SETS_OF, REPS_FOR_SETS, REPS, REPS_SETS, SETS_FIELD, REPS_ROUNDS, REPS_DONE)
                for m in pattern.finditer(text)]
-    more = None
+    more = Span(1, 1) if ONCE_MORE.search(text) else None
     for m in ANOTHER.finditer(text):
         if is_count(text, m):
             more = span_of(m, "r")
@@ -479,6 +503,11 @@ def lead_side(sentences: list[str]) -> str | None:
     return best[1] if best else None
 
 
+REPEAT_BOTH = re.compile(
+    r"\brepeat\b[^.;]{0,40}?\bwith both (?:knees|legs|feet|arms|hands|sides)\b"
+    r"|\b(?:then|now)\b[^.;]{0,20}?\bboth (?:knees|legs|feet|arms) together\b[^.;]{0,30}\bsame\b",
+    re.IGNORECASE)
+""""Repeat same action with both knees together": one more hold, both sides at once."""
 BOTH_ONE_OTHER = re.compile(rf"\bone {_LIMB}\b.*\bthe other {_LIMB}\b", re.IGNORECASE)
 BOTH_LIMBS = re.compile(r"\bboth (?:knees|legs|feet|sides|hips|shoulders)\b", re.IGNORECASE)
 """A movement of both limbs at once ("Draw both knees to your chest"): no side."""
@@ -524,9 +553,12 @@ def read_timing(text: str) -> Timing:
     timing = replace(timing, again=count.again)
     other = OTHER_SIDE.search(text)
     if other:
-        timing = replace(timing, other_at=other.start())
+        named = re.findall(r"\b(left|right)\b", other.group(0), re.IGNORECASE)
+        timing = replace(timing, other_at=other.start(), to_side=named[-1].lower() if named else None)
+    if REPEAT_BOTH.search(text):
+        timing = replace(timing, with_both=True)
     understood = (timing.hold or timing.bare_hold or timing.reps or timing.more_reps or timing.rest
-                  or timing.other_side or timing.again)
+                  or timing.other_side or timing.again or timing.with_both)
     skipped = (ACTIVITY.search(text) or PROGRESSION.search(text) or EVERY.search(text)
                or COMPARED_ANY.search(text)) and DURATION.search(text) or SET_A_SIDE.search(text)
     if not understood and TIMING_WORDS.search(text) and not FREQUENCY_SENTENCE.search(text) \
