@@ -153,7 +153,7 @@ def show(routine: Routine, level: LevelOpt = None, voice: VoiceOpt = None, rate:
         console.print(f"note: {note}", highlight=False)
     console.print(how, style="dim", highlight=False)
     for line in reading_lines(routine, program, lines):
-        console.print(line, highlight=False, markup=False, style="yellow" if line.startswith("!") else None)
+        console.print(line, highlight=False, markup=False, soft_wrap=True, style="yellow" if line.startswith("!") else None)
 
 
 def reading_lines(routine: str, program: Program, every: bool) -> list[str]:

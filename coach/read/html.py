@@ -26,7 +26,17 @@ NOISE_ATTR = re.compile(
     r"sidebar|footer|masthead|byline|author-bio|skip-link|print|popup|modal|tags)(?:$|[-_\s])",
     re.IGNORECASE,
 )
+CHROME_PART = re.compile(
+    r"menu|navbar|navigation|breadcrumb|sidebar|footer|cookie|newsletter|advert|sharing|sharedaddy|"
+    r"social|post-?meta|entry-?meta|posted-on|widget",
+    re.IGNORECASE,
+)
+"""Parts of a class or id that name chrome even inside a longer word
+("topmenu", "leftsidebar", "site-footer")."""
+HEADER_ATTR = re.compile(r"(?:^|[-_\s])(?:header|masthead|banner|topbar|top-bar)(?:$|[-_\s])", re.IGNORECASE)
 HEADINGS = {f"h{n}": n for n in range(1, 7)}
+BLOCKS = {"p", "div", "ul", "ol", "table", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "section",
+          "article", "dl", "pre"}
 INLINE = {
     "a", "abbr", "b", "bdi", "bdo", "cite", "code", "data", "dfn", "em", "i", "kbd", "mark",
     "q", "s", "samp", "small", "span", "strong", "sub", "sup", "time", "u", "var", "wbr",
@@ -37,14 +47,40 @@ INLINE = {
 def _is_noise(tag: Tag) -> bool:
     if tag.name in DROP:
         return True
-    if tag.name in CHROME and not tag.find("h1"):
+    names = " ".join([*(tag.get("class") or []), tag.get("id") or ""])
+    if tag.name == "header" or HEADER_ATTR.search(names):
+        # A page's header is chrome; an article's own header (its title,
+        # inside <article> or <main>) is not.
+        return not (tag.find("h1") and tag.find_parent(["article", "main"]))
+    if tag.name in CHROME:
         return True
     if tag.get("hidden") is not None or tag.get("aria-hidden") == "true":
         return True
-    if tag.get("role") in ("navigation", "banner", "contentinfo", "complementary", "search"):
+    if tag.get("role") in ("navigation", "banner", "contentinfo", "complementary", "search", "dialog"):
         return True
-    names = " ".join([*(tag.get("class") or []), tag.get("id") or ""])
-    return bool(names and NOISE_ATTR.search(names))
+    return bool(names and (NOISE_ATTR.search(names) or CHROME_PART.search(names)))
+
+
+def _layout_table(table: Tag) -> bool:
+    """A table used for page layout (its cells hold paragraphs, lists,
+    headings or other tables), not a table of data."""
+    return any(cell.find(BLOCKS) for cell in table.find_all(["td", "th"]))
+
+
+def _lead_title(node: Tag) -> str | None:
+    """The bold words that open a paragraph on a line of their own
+    ("<p><b>Chin Tucks</b><br>Look ahead…</p>", "<p><strong>Side
+    Bends</strong></p>"): the page's way of writing a heading."""
+    kids = [c for c in node.children
+            if not (isinstance(c, NavigableString) and not str(c).strip()) and not isinstance(c, Comment)]
+    if not kids or not isinstance(kids[0], Tag) or kids[0].name not in ("b", "strong"):
+        return None
+    if len(kids) > 1 and not (isinstance(kids[1], Tag) and kids[1].name == "br"):
+        return None
+    text = _fold(kids[0].get_text(" ")).rstrip(":")
+    if not text or len(text.split()) > 8 or re.search(r"[.!?;,]$", text):
+        return None
+    return text
 
 
 def _fold(text: str) -> str:
@@ -52,9 +88,12 @@ def _fold(text: str) -> str:
 
 
 class _Writer:
-    def __init__(self) -> None:
+    def __init__(self, lead_level: int = 0) -> None:
         self.blocks: list[str] = []
         self.buffer: list[str] = []
+        self.lead_level = lead_level
+        """Heading level for bold lead titles (0: the page has headings of
+        its own, so bold words are only emphasis)."""
 
     def flush(self, prefix: str = "") -> None:
         text = _fold("".join(self.buffer))
@@ -95,12 +134,19 @@ class _Writer:
             elif name in ("ul", "ol"):
                 self.flush()
                 self.list(child, ordered=name == "ol")
-            elif name == "tr":
+            elif name == "tr" and not _layout_table(child.find_parent("table") or child):
                 self.flush()
                 cells = [_fold(c.get_text(" ")) for c in child.find_all(["td", "th"], recursive=False)]
                 row = " | ".join(c for c in cells if c)
                 if row:
                     self.blocks.append(row)
+            elif name in ("p", "div") and self.lead_level and (title := _lead_title(child)):
+                self.flush()
+                self.blocks.append("#" * self.lead_level + " " + title)
+                first = next(c for c in child.children if isinstance(c, Tag))
+                first.extract()
+                self.walk(child)
+                self.flush()
             else:
                 self.flush()
                 self.walk(child)
@@ -137,11 +183,16 @@ def html_to_text(html: str) -> str:
     soup = BeautifulSoup(html, "html.parser")
     title = _fold(soup.title.get_text()) if soup.title else ""
     root = main_content(soup)
-    writer = _Writer()
+    headings = [h for h in root.find_all(list(HEADINGS)) if not any(map(_is_noise, [h, *h.parents]))]
+    # Bold lead lines are the headings of a page with (almost) none of its own.
+    lead_level = 0 if len(headings) > 1 else max([HEADINGS[h.name] for h in headings] + [1]) + 1
+    writer = _Writer(min(lead_level, 6))
     writer.walk(root)
     writer.flush()
     blocks = writer.blocks
     if title and not any(b.startswith("# ") for b in blocks):
         title = re.split(r"\s+[|–—-]\s+", title)[0]
-        blocks.insert(0, "# " + title)
+        first = next((b for b in blocks if b.startswith("#")), "")
+        if first.lstrip("# ").lower() != title.lower():  # the page's own first heading is its title
+            blocks.insert(0, "# " + title)
     return "\n\n".join(blocks) + "\n"

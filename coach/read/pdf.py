@@ -5,7 +5,9 @@ with their positions and font sizes. We put the boxes in reading order
 (full-width boxes in turn, and between them the left column before the right
 one), drop running headers, footers and page numbers (a box in the top or
 bottom margin whose text, digits aside, comes back on another page, or that
-is only a page number), and mark boxes in a clearly larger font as headings.
+is only a page number), and mark short runs of lines in a larger print as
+headings (the largest print ``#``, the others ``##``), or, when only the
+title is in a larger print, short title-like lines in bold.
 A PDF with no text at all is a scan: say so.
 """
 
@@ -20,6 +22,12 @@ from coach.errors import RoutineError
 
 MARGIN = 0.09
 """Top and bottom share of a page where running headers and footers live."""
+HEADING_SIZE = 1.15
+"""Print this much larger than the body text is a heading."""
+BOLD = re.compile(r"bold|black|heavy|semibold|demi", re.IGNORECASE)
+BOLD_TITLE = re.compile(r"(?:(?:\(?\d{1,3}[.):]+|#\s?\d{1,3}:?)\s*)?[A-Z0-9(][^:.;,!?]{0,78}[^:.;,!?\s]")
+"""A line in bold that reads as a title: short, no sentence punctuation, no
+"Hold: …" field."""
 PAGE_NUMBER = re.compile(r"(?:page\s*)?\d{1,4}(?:\s*(?:of|/)\s*\d{1,4})?", re.IGNORECASE)
 
 
@@ -32,6 +40,7 @@ class _Box:
     y1: float
     text: str
     size: float
+    bold: bool = False
 
 
 def _boxes(data: bytes) -> tuple[list[_Box], list[tuple[float, float]]]:
@@ -45,12 +54,27 @@ def _boxes(data: bytes) -> tuple[list[_Box], list[tuple[float, float]]]:
             for element in page:
                 if not isinstance(element, LTTextBox):
                     continue
-                sizes = [c.size for line in element if isinstance(line, LTTextLine)
-                         for c in line if isinstance(c, LTChar) and c.get_text().strip()]
-                text = _unwrap([line for line in element if isinstance(line, LTTextLine)])
-                if text:
-                    boxes.append(_Box(number, *element.bbox, text,
-                                      statistics.median(sizes) if sizes else 0.0))
+                # A box can hold a title in a larger print and the text under
+                # it: each run of lines in one print size is a box of its own.
+                runs: list[tuple[tuple[float, bool], list]] = []
+                for line in element:
+                    if not isinstance(line, LTTextLine):
+                        continue
+                    chars = [c for c in line if isinstance(c, LTChar) and c.get_text().strip()]
+                    if not chars:
+                        continue
+                    bold = sum(bool(BOLD.search(c.fontname)) for c in chars) > len(chars) / 2
+                    key = (round(statistics.median(c.size for c in chars), 1), bold)
+                    if runs and runs[-1][0] == key:
+                        runs[-1][1].append(line)
+                    else:
+                        runs.append((key, [line]))
+                for (size, bold), lines in runs:
+                    text = _unwrap(lines)
+                    if text:
+                        boxes.append(_Box(number, min(ln.x0 for ln in lines), min(ln.y0 for ln in lines),
+                                          max(ln.x1 for ln in lines), max(ln.y1 for ln in lines), text,
+                                          size, bold))
     except Exception as exc:  # pdfminer raises many types for broken files
         raise RoutineError(f"this PDF cannot be read ({type(exc).__name__}); "
                            "save the handout's text as a .txt file instead") from None
@@ -131,14 +155,23 @@ def pdf_to_text(data: bytes) -> str:
     skip = _running(boxes, pages)
     kept = [b for i, b in enumerate(boxes) if i not in skip]
     body = statistics.median([b.size for b in kept if b.size] or [0.0])
+
+    def short(b: _Box) -> bool:
+        return len(b.text.splitlines()) <= 2
+
+    headings = [b for b in kept if body and b.size >= body * HEADING_SIZE and short(b)]
+    top = max((b.size for b in headings), default=0.0)
+    # A handout whose only large print is its title marks its sections in bold.
+    bold_titles = len(headings) <= 1
     blocks = []
     for number, (width, _) in enumerate(pages, 1):
         for b in _reading_order([b for b in kept if b.page == number], width):
             lines = [" ".join(line.split()) for line in b.text.splitlines() if line.strip()]
-            if body and b.size >= body * 1.4 and len(lines) <= 2:
-                blocks.append("# " + " ".join(lines))
-            elif body and b.size >= body * 1.15 and len(lines) <= 2:
-                blocks.append("## " + " ".join(lines))
+            text = " ".join(lines)
+            if b in headings:
+                blocks.append(("# " if b.size == top else "## ") + text)
+            elif bold_titles and b.bold and short(b) and BOLD_TITLE.fullmatch(text):
+                blocks.append("## " + text)
             elif blocks and lines[0][:1].islower() and not blocks[-1].endswith((".", "!", "?", ":")):
                 blocks[-1] += "\n" + "\n".join(lines)  # a paragraph going on in the next column
             else:

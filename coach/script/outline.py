@@ -216,8 +216,17 @@ def doubts(lines: list[Line], routine: Routine, raw: list[str], warnings) -> tup
 
 def reading(text: str, name: str, program: Program) -> Outline:
     """The outline of ``text`` (titled ``name`` when it has no title), with
-    the warnings of the program compiled from it."""
-    return outline(text, parse_routine(text, name), program_warnings(program))
+    the warnings of the program compiled from it; an exercise with many
+    holds in one repetition is a doubt too."""
+    found = outline(text, parse_routine(text, name), program_warnings(program))
+    crowded = [f"'{b.name}' has {len(b.holds)} holds in one repetition (several exercises read as one?)"
+               for b in program.exercises if len(b.holds) > MANY_HOLDS]
+    return replace(found, doubts=found.doubts + tuple(crowded)) if crowded else found
+
+
+MANY_HOLDS = 4
+"""More holds than this in one repetition is rarely one exercise (a stretch
+on both sides with a variation has four)."""
 
 
 def program_warnings(program: Program) -> tuple[Warning, ...]:
@@ -296,5 +305,5 @@ def full_lines(reading: Outline) -> list[str]:
     for line in reading.lines:
         mark = "!" if line.suspect else " "
         exercise = f"{line.exercise + 1:>3}" if line.exercise is not None else "   "
-        out.append(f"{mark}{line.number:>5}  {line.role.value:8} {exercise}  {short(line.text, 70)}")
+        out.append(f"{mark}{line.number:>5}  {line.role.value:8} {exercise}  {short(line.text, 56)}")
     return out

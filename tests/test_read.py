@@ -1,0 +1,244 @@
+"""Saved web pages and PDF handouts, end to end: what the readers keep and
+drop, and `coach show`, `compile --json` and `export` on them.
+
+The two saved pages in tests/data/pages/ have real pages' layout (our own
+words): a WordPress-style page with a cookie banner, site header and menu,
+breadcrumbs, byline, figure, ads, sharing buttons, newsletter box, comments,
+sidebar and footer; and an older site laid out with a table, a div header,
+a text menu and bold lines for titles. The handouts are made here with
+fpdf2's flowing text columns, with a running header and footer. Expected
+exercises are written by reading the texts."""
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from coach.read.html import html_to_text
+from coach.read.pdf import pdf_to_text
+from coach.read.score import shape_of
+from coach.script.load import load_program
+
+PAGES = Path(__file__).parent / "data" / "pages"
+WORDPRESS = PAGES / "wordpress-back-stretches.html"
+OLDSITE = PAGES / "oldsite-neck-exercises.html"
+COACH = [sys.executable, "-c", "from coach.cli import main; main()"]
+
+
+def run(*args, timeout=180):
+    return subprocess.run([*COACH, *args], capture_output=True, text=True, timeout=timeout)
+
+
+WORDPRESS_SHAPE = [
+    (3, [(20, "right"), (20, "left")]),  # knee to chest: "Do 3 times on each side"
+    (10, [(5, None)]),                   # pelvic tilt
+    (8, []),                             # cat and camel: a movement
+    (1, [(30, None)]),                   # child's pose
+]
+
+
+def test_saved_page_keeps_its_content_and_drops_all_chrome():
+    text = html_to_text(WORDPRESS.read_text())
+    for noise in ("Skip to content", "cookies", "Accept", "Menu", "Services", "Search", "Book online",
+                  "Riverside Physio", "Posted on", "Sam Okafor", "Photo", "Advertisement", "Share this",
+                  "Facebook", "newsletter", "Subscribe", "Tagged", "Previous", "Hip flexor", "thoughts",
+                  "2 minutes", "Popular posts", "Mill Lane", "©", "gtag", "dataLayer", "Hold each for 30"):
+        assert noise not in text, noise
+    headings = [line for line in text.splitlines() if line.startswith("#")]
+    assert headings == ["# 4 Gentle Stretches for a Stiff Lower Back", "## 1. Knee to chest",
+                        "## 2. Pelvic tilt", "## 3. Cat and camel", "## 4. Child's pose"]
+    assert shape_of(load_program(str(WORDPRESS), "full")) == WORDPRESS_SHAPE
+
+
+def test_a_table_laid_out_page_with_bold_titles():
+    text = html_to_text(OLDSITE.read_text())
+    for noise in ("Hillview", "Call us", "Home", "About us", "Quick links", "Posture tips",
+                  "Privacy", "Copyright", "_gaq"):
+        assert noise not in text, noise
+    assert [line for line in text.splitlines() if line.startswith("#")] == [
+        "## Neck Exercises", "### Chin Tucks", "### Side Bends", "### Neck Rotation"]
+    assert shape_of(load_program(str(OLDSITE), "full")) == [
+        (10, [(5, None)]),                    # chin tucks
+        (3, [(15, "right"), (15, "left")]),   # side bends: "Do 3 times each side"
+        (5, [(10, "right"), (10, "left")]),   # neck rotation: right, then the left
+    ]
+
+
+def test_bold_words_in_a_page_with_headings_stay_words():
+    page = ("<html><body><main><h1>Two</h1><h2>Knee hug</h2><p><b>Start</b><br>Lie on your back.</p>"
+            "<p>Hug your knees. Hold for 20 seconds.</p><h2>Rock</h2><p>Rock gently. Repeat 10 times.</p>"
+            "</main></body></html>")
+    text = html_to_text(page)
+    assert "# Start" not in text and "Start" in text
+
+
+def test_a_data_table_stays_rows():
+    page = ("<html><body><main><h1>Plan</h1><table><tr><th>Stretch</th><th>Hold</th></tr>"
+            "<tr><td>Knee hug</td><td>20 seconds</td></tr></table></main></body></html>")
+    assert "Knee hug | 20 seconds" in html_to_text(page)
+
+
+def test_show_lines_of_a_page_are_lines_of_its_text():
+    """The numbers `show --lines` prints point at the converted text, and
+    the text beside each number is that line."""
+    result = run("show", str(WORDPRESS), "--level", "full", "--lines")
+    assert result.returncode == 0, result.stderr
+    converted = html_to_text(WORDPRESS.read_text()).splitlines()
+    listed = [line for line in result.stdout.splitlines() if line[1:6].strip().isdigit()]
+    assert len(listed) == sum(bool(line.strip()) for line in converted)
+    for line in listed:
+        number, text = int(line[1:6]), line[22:]
+        want = " ".join(converted[number - 1].split())
+        assert want.startswith(text.rstrip("…")), (number, text, want)
+    exercises = [line for line in listed if line[8:16].strip() == "exercise"]
+    assert [line[22:] for line in exercises] == ["## 1. Knee to chest", "## 2. Pelvic tilt",
+                                                 "## 3. Cat and camel", "## 4. Child's pose"]
+
+
+def test_compile_json_of_a_saved_page(tmp_path):
+    result = run("compile", str(OLDSITE), "--level", "full", "--json")
+    assert result.returncode == 0, result.stderr
+    data = json.loads(result.stdout)
+    assert [e["name"] for e in data["exercises"]] == ["Chin Tucks", "Side Bends", "Neck Rotation"]
+    assert data["warnings"] == [] and data["skipped"] == []
+
+
+# ------------------------------------------------------------------- PDF
+
+HANDOUT = [
+    ("p", "Do these exercises once or twice a day. Move slowly and breathe normally. "
+          "A gentle stretch is fine; sharp pain is not."),
+    ("h", "1. Knee to chest"),
+    ("p", "Lie on your back with both knees bent and your feet flat on the floor."),
+    ("li", "Bring your right knee up towards your chest and hold it with both hands."),
+    ("li", "Hold for 20 seconds, then lower the leg slowly."),
+    ("li", "Repeat with the left leg. Do 3 times on each side."),
+    ("h", "2. Pelvic tilt"),
+    ("p", "Lie on your back with your knees bent. Tighten your tummy and press the small of your "
+          "back into the floor. Hold for 5 seconds, then relax. Repeat 10 times."),
+    ("h", "3. Cat and camel"),
+    ("li", "Get on your hands and knees."),
+    ("li", "Round your back up towards the ceiling, then let it sag down gently."),
+    ("li", "Repeat 8 times."),
+    ("h", "4. Child's pose"),
+    ("p", "Kneel, sit back on your heels and reach your arms forward along the floor. "
+          "Stay still for 30 seconds, breathing slowly."),
+    ("h", "5. Bridge"),
+    ("p", "Lie on your back with your knees bent and your arms by your sides. Squeeze your buttocks "
+          "and lift your hips until your body makes a straight line from knees to shoulders. "
+          "Hold for 10 seconds, then lower slowly. Repeat 6 times."),
+    ("h", "6. Lying twist"),
+    ("p", "Lie on your back with your knees bent. Keeping your shoulders on the floor, let both knees "
+          "roll to the left. Hold for 15 seconds. Bring them back to the middle and roll them to the "
+          "right. Hold for 15 seconds. Repeat 3 times."),
+]
+HANDOUT_SHAPE = WORDPRESS_SHAPE + [(6, [(10, None)]), (3, [(15, "left"), (15, "right")])]
+
+
+def make_handout(path: Path, columns: int, body: float = 10, title_size: float = 13,
+                 spacing: float = 2, balance: bool = True) -> None:
+    """A physio's handout: a large title across the page, then the text
+    flowing in ``columns`` columns (balanced: the column break falls where it
+    falls, here between a title and its text), a running header and a
+    'Page N of M' footer on every page."""
+    from fpdf import FPDF
+
+    class Handout(FPDF):
+        def header(self):
+            self.set_font("Helvetica", "I", 8)
+            self.cell(0, 5, "Riverside Physio - home exercise programme", align="C")
+            self.ln(8)
+
+        def footer(self):
+            self.set_y(-12)
+            self.set_font("Helvetica", "I", 8)
+            self.cell(0, 5, f"Page {self.page_no()} of {{nb}} - call us on 555 0100", align="C")
+
+    pdf = Handout(format="A4")
+    pdf.set_auto_page_break(True, margin=18)
+    pdf.add_page()
+    pdf.set_font("Helvetica", "B", 18)
+    pdf.multi_cell(0, 9, "Home Exercise Programme: Lower Back")
+    pdf.ln(4)
+    with pdf.text_columns(ncols=columns, gutter=10, balance=balance) as cols:
+        for kind, text in HANDOUT:
+            if kind == "h":
+                pdf.set_font("Helvetica", "B", title_size)
+                with cols.paragraph(top_margin=4, bottom_margin=2) as p:
+                    p.write(text)
+            else:
+                pdf.set_font("Helvetica", "", body)
+                with cols.paragraph(bottom_margin=spacing) as p:
+                    p.write(("- " if kind == "li" else "") + text)
+    pdf.output(str(path))
+
+
+@pytest.mark.parametrize("columns,body,title_size,spacing,balance", [
+    (1, 10, 13, 2, True),    # one column, titles in a larger print
+    (2, 10, 13, 2, True),    # two balanced columns: "2. Pelvic tilt" ends the left one
+    (2, 13, 13, 2, True),    # titles only in bold, the body's size
+    (2, 12, 14, 40, False),  # two columns over two pages
+], ids=["one-column", "two-columns", "bold-titles", "two-pages"])
+def test_handout_reads_as_written(tmp_path, columns, body, title_size, spacing, balance):
+    path = tmp_path / "handout.pdf"
+    make_handout(path, columns, body, title_size, spacing, balance)
+    text = pdf_to_text(path.read_bytes())
+    assert "Riverside Physio" not in text and "call us" not in text and "Page 1" not in text
+    assert text.startswith("# Home Exercise Programme: Lower Back\n")
+    assert shape_of(load_program(str(path), "full")) == HANDOUT_SHAPE
+
+
+def test_two_page_handout_is_really_two_pages_of_two_columns(tmp_path):
+    """The layout the last case above tests: the text fills the left, then
+    the right column of page 1, and goes on on page 2."""
+    from pdfminer.high_level import extract_pages
+    from pdfminer.layout import LTTextBox
+
+    path = tmp_path / "handout.pdf"
+    make_handout(path, 2, 12, 14, 40, False)
+    lefts = {(page.pageid, element.x0 > page.width / 2)
+             for page in extract_pages(str(path)) for element in page
+             if isinstance(element, LTTextBox) and element.y0 > 60 and element.y1 < page.height - 40}
+    assert {(1, False), (1, True), (2, False)} <= lefts
+
+
+def test_handout_and_page_through_show_compile_and_export(tmp_path):
+    path = tmp_path / "handout.pdf"
+    make_handout(path, 2)
+    shown = run("show", str(path), "--level", "full")
+    assert shown.returncode == 0, shown.stderr
+    assert "Lying twist" in shown.stdout and "Read with doubts" not in shown.stdout
+    data = json.loads(run("compile", str(path), "--level", "full", "--json").stdout)
+    assert len(data["exercises"]) == 6 and data["warnings"] == []
+    for source in (path, WORDPRESS):
+        wav = tmp_path / (source.stem + ".wav")
+        done = run("export", str(source), "--level", "beginner", "--engine", "fake", "-o", str(wav))
+        assert done.returncode == 0, done.stderr
+        probe = subprocess.run(["ffprobe", "-v", "error", "-show_chapters", "-of", "json", str(wav)],
+                               capture_output=True, text=True, timeout=60)
+        chapters = json.loads(probe.stdout)["chapters"]
+        exercises = 6 if source == path else 4
+        assert len(chapters) == exercises + 2  # welcome, the exercises, closing
+        assert wav.with_suffix(".vtt").read_text().startswith("WEBVTT")
+
+
+def test_scanned_handout_is_one_line(tmp_path):
+    """A scan: one page holding only a picture of the text."""
+    from fpdf import FPDF
+    from PIL import Image, ImageDraw
+
+    picture = Image.new("L", (600, 300), 255)
+    ImageDraw.Draw(picture).text((20, 20), "1. Knee to chest\nHold for 20 seconds.", fill=0)
+    pdf = FPDF()
+    pdf.add_page()
+    pdf.image(picture, x=10, y=10, w=180)
+    path = tmp_path / "scan.pdf"
+    pdf.output(str(path))
+    for command in ("show", "compile", "export"):
+        result = run(command, str(path))
+        assert result.returncode == 2
+        assert result.stdout == ""
+        assert result.stderr == (f"{path}: this PDF has no text (a scanned handout?); coach needs text "
+                                 "it can read: type or paste the exercises into a .txt file\n")
