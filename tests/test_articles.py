@@ -136,10 +136,7 @@ PDF_GAPS = {
     "eddiejackman-mobility": "titles glued to their text ('2.Arm CirclesStand tall') are split in "
                              "the text but not once the PDF has wrapped the line",
 }
-PDF_LAYOUT_GAPS = {
-    ("yeschiro-hamstring", 2): "the running header of this one-page, two-column handout is read as "
-                               "text (coach/read/pdf.py's _running does not drop it)",
-}
+PDF_LAYOUT_GAPS: dict = {}
 PDF_CASES = [c for c in CASES if source_of(c).suffix in (".txt", ".md")]
 
 

@@ -101,6 +101,18 @@ def _unwrap(lines) -> str:
     return "\n".join(out)
 
 
+def body_size(boxes: list[_Box]) -> float:
+    """The print size of most of the text (by characters, not boxes: a
+    one-page handout has as many header and footer boxes as body boxes)."""
+    sized = sorted((b.size, len(b.text)) for b in boxes if b.size)
+    half, seen = sum(n for _, n in sized) / 2, 0
+    for size, n in sized:
+        seen += n
+        if seen >= half:
+            return size
+    return 0.0
+
+
 def _running(boxes: list[_Box], pages: list[tuple[float, float]]) -> set[int]:
     """Indexes of header, footer and page-number boxes: in the top or bottom
     margin, and repeated on another page, only a page number, or in a smaller
@@ -114,7 +126,7 @@ def _running(boxes: list[_Box], pages: list[tuple[float, float]]) -> set[int]:
     for b in boxes:
         if in_margin(b):
             seen.setdefault(key(b), set()).add(b.page)
-    body = statistics.median([b.size for b in boxes if b.size] or [0.0])
+    body = body_size(boxes)
     return {
         i for i, b in enumerate(boxes)
         if in_margin(b) and (len(seen[key(b)]) > 1 or PAGE_NUMBER.fullmatch(b.text.strip())
@@ -154,7 +166,7 @@ def pdf_to_text(data: bytes) -> str:
                            "read: type or paste the exercises into a .txt file")
     skip = _running(boxes, pages)
     kept = [b for i, b in enumerate(boxes) if i not in skip]
-    body = statistics.median([b.size for b in kept if b.size] or [0.0])
+    body = body_size(kept)
 
     def short(b: _Box) -> bool:
         return len(b.text.splitlines()) <= 2
