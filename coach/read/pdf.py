@@ -22,6 +22,9 @@ from coach.errors import RoutineError
 
 MARGIN = 0.09
 """Top and bottom share of a page where running headers and footers live."""
+ITEM_START = re.compile(r"[-•*–]\s|\(?\d{1,3}[.):]+(?:\s|[A-Z])|#\d")
+"""A line that starts a list item or a numbered title ("1. ", "3.Side Bends"):
+never the rest of a wrapped line."""
 HEADING_SIZE = 1.15
 """Print this much larger than the body text is a heading."""
 BOLD = re.compile(r"bold|black|heavy|semibold|demi", re.IGNORECASE)
@@ -94,7 +97,7 @@ def _unwrap(lines) -> str:
     out = [texts[0][0]]
     for (prev, prev_x1), (text, _) in zip(texts, texts[1:]):
         wrapped = prev_x1 >= right - 0.15 * (right - left) and len(prev.split()) > 6
-        if wrapped and not re.match(r"[-•*–]\s|\(?\d{1,3}[.):]\s", text):
+        if wrapped and not ITEM_START.match(text):
             out[-1] += " " + text
         else:
             out.append(text)
