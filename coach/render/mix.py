@@ -88,12 +88,14 @@ def highest_gain(sounds: Iterable[np.ndarray], peak_db: float, power_db: float |
     """The largest gain (dB) that keeps the loudest sample of ``sounds`` at
     or under ``peak_db`` and the power of the loudest sound at or under
     ``power_db``."""
-    sounds = [s.astype(np.float64) for s in sounds if len(s)]
+    sounds = [s for s in sounds if len(s)]
     if not sounds:
         return GAIN_RANGE_DB[1]
-    highest = peak_db - 20 * np.log10(max(np.max(np.abs(s)) for s in sounds) + 1e-12)
+    # max(-min, max), and the power summed in float64 as it goes: no
+    # float64 copy of each sound (a session's phrases are tens of MB so).
+    highest = peak_db - 20 * np.log10(max(max(-float(np.min(s)), float(np.max(s))) for s in sounds) + 1e-12)
     if power_db is not None:
-        loudest = max(np.mean(s * s) for s in sounds)
+        loudest = max(float(np.einsum("i,i->", s, s, dtype=np.float64)) / len(s) for s in sounds)
         highest = min(highest, power_db - 10 * np.log10(loudest + 1e-24))
     return float(highest)
 
@@ -149,7 +151,22 @@ class Mixer:
     def render(self, start: int, count: int) -> np.ndarray:
         """Samples ``start .. start+count`` as int16 (zeros past the end),
         through the guard."""
-        return render_guarded(self.mix, start, count)
+        return render_guarded(self.mix, start, count, self.sounding)
+
+    def sounding(self, start: int, end: int) -> list[tuple[int, int]]:
+        """The stretches of ``start .. end``, in order, outside which the mix
+        is silent (exact zeros): every sound, or all of it under music."""
+        if self.music is not None:
+            return [(start, end)]
+        first = bisect.bisect_left(self.starts, start - self.longest)
+        last = bisect.bisect_left(self.starts, end)
+        found = []
+        for i in range(first, last):
+            at = self.starts[i]
+            lo, hi = max(at, start), min(at + len(self.sound(i)), end)
+            if lo < hi:
+                found.append((lo, hi))
+        return found
 
     def mix(self, start: int, count: int) -> np.ndarray:
         """Samples ``start .. start+count`` as float32 before the guard:
