@@ -1,16 +1,24 @@
 """Routine text -> Routine: exercises made of sentences, each with its line.
 
-Two shapes of text are understood:
+What people paste is rarely tidy: Markdown, a handout, a whole web article
+with its menus. Exercises are found from several signals together rather
+than one pattern per style:
 
-- Markdown: ``#`` headings (the first, when it stands alone at the top level,
-  is the title), bullets, numbered lines, paragraphs.
-- Article text like the seed: numbered title lines (``1. Twisting``), often
-  repeated on the next line, ``•`` bullets, intro paragraphs; or short
-  un-numbered title lines followed by steps, as in a physio handout.
+1. Every line is classified (blank, page chrome, heading, bullet, numbered
+   line in any common form, text) and lines that could name an exercise are
+   proposed as *title candidates*, each with a *style*: a heading level, a
+   numbering form ("1.", "(1)", "#1", "Exercise 1 -", "1st Hour:", a number
+   glued to its name), a short plain line (ALL CAPS, ending in a colon, or
+   not), a run-in name ("Pelvic Tilt. Lie on…"), or an untitled numbered
+   paragraph ("1 Lie on your back… Hold for 20 seconds.").
+2. Each style is tried as the one that splits the document; the style whose
+   sections read most like exercises (each has timing of its own, or
+   several instruction sentences) wins, with a small preference for the
+   more explicit styles when they explain the text equally well.
+3. Sections in the chosen style that do not read like exercises, and the
+   text before the first one, are kept as notes, with their lines.
 
-A section becomes an exercise only when it reads like one (it has timing, or
-several instruction sentences); everything else is kept as notes. Pure: no
-I/O, only ``RoutineError`` escapes.
+Pure: no I/O, only ``RoutineError`` escapes.
 """
 
 from __future__ import annotations
@@ -22,27 +30,84 @@ from dataclasses import dataclass, field
 from coach.errors import RoutineError
 from coach.model import Exercise, Routine, Step, StepKind
 from coach.script.timing import read_timing
-from coach.script.words import ADVERBS, INSTRUCTION_VERBS, NOT_EXERCISE_TITLES
+from coach.script.words import (ADVERBS, EXERCISE_NOUNS, INSTRUCTION_VERBS, LABEL_TITLES,
+                                NOT_EXERCISE_TITLES)
 
 HEADING = re.compile(r"#{1,6}(?=\s)")
 SETEXT = re.compile(r"(=+|-+)\s*$")
 BULLET = re.compile(r"[-*+•·▪‣◦●○■□➢►✓✔–—](?=\s)")
-NUMBERED = re.compile(
-    r"(?:(?:step|stretch|exercise|pose|move)\s+(?:no\.?\s*|number\s+|#\s?)?|#\s?|no\.\s*)?"
-    r"\(?(\d{1,3})(?:\s*[.):]+(?=\s|[A-Z])|(?=[A-Z][A-Za-z])|(?=\s*$))",
+TERMINAL = re.compile(r"[.!?:;,…]$")
+ABBREVIATIONS = re.compile(r"\b(e\.g|i\.e|etc|approx|vs|dr|mr|mrs|ms|st|no|min|sec|cf)\.$", re.I)
+INLINE_MARKUP = re.compile(r"[\[<*_`]")
+SENTENCE_END = re.compile(
+    r"(?<![.!?])[.!?]+[\"'”’)]*\s+(?=[\"'“(]?[A-Z0-9])"
+    r"|(?<=[a-z]{2})[.!?](?=[A-Z][a-z])"  # "knees.Slowly": a paste lost the space
+)
+
+# Numbering, in every common form. Each has a name (its "form"): titles of
+# one document share it.
+LABEL_NUMBER = re.compile(
+    r"(step|stretch|exercise|pose|move|movement|position|drill|no\.?|number)\s*"
+    r"(?:no\.?\s*|number\s*|#\s*)?(\d{1,3})(?!\d)(?:\s*[.):]+|\s+[-–—]|(?=\s*$))\s*",
     re.IGNORECASE,
 )
-"""A numbered line in any common form: "1.", "1)", "(1)", "1..", "#1",
-"Step 2:", "Stretch No. 1:", "Exercise #3", or a number glued to its title
-("1Lumbar Rotation")."""
+""""Step 2:", "Stretch No. 1:", "Exercise 1 - Neck Rotations", "Exercise 3"."""
+NAMED_LABEL_NUMBER = re.compile(
+    r"[A-Z][\w'’-]*(?:\s+[\w'’-]+){0,2}\s+(?:exercise|stretch|pose|move|position|drill)\s*#?\s*(\d{1,3})\s*$",
+    re.IGNORECASE,
+)
+""""Sciatica Exercise 1": a nameless heading ending in a label and number."""
+ORDINAL_LABEL = re.compile(r"(\d{1,2})(?:st|nd|rd|th)\s+([A-Z][a-z]{2,12})\s*:\s*")
+""""1st Hour: Touch your toes – 5 seconds"."""
+HASH_NUMBER = re.compile(r"#\s?(\d{1,3})(?!\d)(?:\s*[.):]+|\s+[-–—])?(?=\s|[A-Z]|$)\s*")
+PUNCT_NUMBER = re.compile(r"(\()?(\d{1,3})\s*([.):]+)(?=\s|[A-Z]|$)\s*")
+GLUED_NUMBER = re.compile(r"(\d{1,2})(?=[A-Z][A-Za-z])")
+SPACE_NUMBER = re.compile(r"(\d{1,2})\s+(?=[A-Z][a-z])")
+NOT_AFTER_NUMBER = re.compile(
+    r"(?:sec|second|min|minute|hour|time|rep|set|x\b|breath|count|day|week|month|year|"
+    r"jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec|percent|ways|tips|reasons|best|"
+    r"simple|easy|great|stretches|exercises|moves)",
+    re.IGNORECASE,
+)
+"""Words after a bare number that make it an amount or a headline ("5 Ways
+to …", "2 Oct 2019"), not a numbered exercise."""
+BYLINE_THEN_NUMBER = re.compile(
+    r"(?:--|—|–|by\s)\s*[A-Z][\w.'’-]+(?:\s+[A-Z][\w.'’-]+){0,3}\s+(?=1[A-Z][a-z])")
+""""-- Karen Voight 1Stand in front…": a byline glued to the first step."""
+
 GLUED = re.compile(r"([A-Z][^.:!?]{2,50}?[a-z])(?=[A-Z][a-z]+\s)")
 """A title glued to the sentence after it: "Arm CirclesStand tall"."""
 NAME_COLON = re.compile(r"([A-Z][^:.!?]{1,60}):\s+(?=\S)")
 """A title and its instructions on one line: "Up dog: Press into your hands…"."""
-TERMINAL = re.compile(r"[.!?:;,]$")
-ABBREVIATIONS = re.compile(r"\b(e\.g|i\.e|etc|approx|vs|dr|mr|mrs|ms|st|no|min|sec|cf)\.$", re.I)
-INLINE_MARKUP = re.compile(r"[\[<*_`]")
-SENTENCE_END = re.compile(r"(?<![.!?])[.!?]+[\"'”’)]*\s+(?=[\"'“(]?[A-Z0-9])")
+NAME_DASH = re.compile(r"([A-Z][^:.!?–—]{1,60}?)\s+[–—-]\s+(?=\S)")
+"""A title and its text after a dash: "The Twist – turn your body…"."""
+TITLE_TIMING = re.compile(
+    r"\s*(?:\(([^()]{1,60})\)|[|–—-]\s*([^|–—()]{1,60}))\s*$"
+)
+"""A timing at the end of a title: "Cat-Cow (60 sec)", "Name | 30 sec per side"."""
+HAS_AMOUNT = re.compile(
+    r"\d|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|twenty|thirty|sixty)\b", re.I)
+AMOUNT_UNIT = re.compile(
+    r"\b(?:sec|secs|seconds?|s|mins?|minutes?|reps?|repetitions?|times|x|breaths?|sets?|counts?)\b|\dx\b",
+    re.IGNORECASE,
+)
+TRAILING_COUNT = re.compile(r"\s+(\d{1,3}\s*(?:times|reps|repetitions|x))\s*$", re.IGNORECASE)
+""""Squat 10 times": a count after the name."""
+
+FUNCTION_END = re.compile(
+    r"\b(?:and|or|the|a|an|to|of|with|your|for|in|on|at|by|from|this|that|as|but|is|are|so|if|"
+    r"into|onto|then|which|who|it|its|you|we|our|their|these|those|be|not)$",
+    re.IGNORECASE,
+)
+"""A line ending in one of these is a wrapped sentence, not a title."""
+
+PROGRESSION = re.compile(
+    r"(?:once|when) (?:this|it|that) (?:becomes?|gets?|feels?|is) (?:easy|easier|comfortable)\b.*"
+    r"|progressions?:?|to progress\b.*|to make (?:it|this) harder\b.*",
+    re.IGNORECASE,
+)
+"""A line on its own that starts a later stage of the exercise: what follows
+is for another day, not this session."""
 
 
 @dataclass
@@ -51,6 +116,10 @@ class _Line:
     kind: str  # "blank", "heading", "bullet", "numbered", "text"
     text: str
     level: int = 0  # heading level, or the number of a numbered line
+    form: str = ""  # numbering form; "" for unnumbered lines
+    indent: int = 0
+    label: str = ""  # "Exercise 2": the name a numbered line gives itself
+    title: bool = False  # numbered line: its text is a name, not a sentence
 
 
 @dataclass
@@ -66,6 +135,7 @@ class _Section:
     title: str
     line: int
     items: list[_Item] = field(default_factory=list)
+    style: tuple = ()
 
 
 # ------------------------------------------------------------------- lines
@@ -87,70 +157,162 @@ def clean_inline(text: str) -> str:
 NOISE_LINE = re.compile(
     r"(?:skip to (?:main )?content|skip navigation|advertisement|sponsored|share (?:this|on)\b.*|"
     r"(?:share|print|email|tweet|pin it|save)(?:\s*[|/·•]\s*\w+)*|"
+    r"(?:print|share|email|download)(?: and print)? (?:this )?(?:page|article|post|story|exercise|sheet)\b.*|"
     r"(?:image|photo|photograph|picture|illustration|video|credit)s?(?: credit)?\s*(?::|by|courtesy)\b.*|"
     r"(?:related|see also|read more|more from|recommended|you may also like|also read)\b.*|"
     r"(?:sign up|subscribe)\b.*(?:newsletter|inbox|email|updates)\b.*|.*\bnewsletter\b.*sign up.*|"
     r"(?:©|copyright\b|all rights reserved).*|(?:follow us|like us)\b.*|"
-    r"(?:posted|published|updated|last (?:updated|reviewed))\b.{0,40}\d.*|"
+    r"(?:posted|published|updated|last (?:updated|reviewed))\b.{0,40}(?:\d.*)?|"
+    r"(?:posted in|filed under|found in|tags?)\s*:?\s.{0,80}|"
+    r"(?:presented|brought to you) by\b.{0,60}|source\s*:.{0,80}|"
+    r"\[?email[\s\xa0]*protected\]?|.{0,60}\[email[\s\xa0]*protected\].{0,20}|"
+    r"(?:--|—)\s*[A-Z][\w.'’-]+(?:\s+[A-Z][\w.'’-]+){0,3}|"
+    r"home|menu|search|log ?in|sign in|subscribe(?:\s+sign in)?|"
+    r"\(?(?:https?://|www\.)\S+\)?(?:\s+\d+/\d+)?|"
+    r"\d{1,2}/\d{1,2}/\d{2,4}\s+[^.!?]{0,80}|"
+    r"\d{1,2}\s+(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?,?\s+\d{4}|"
+    r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+\d{1,2},?\s+\d{4}|"
+    r"have a .{0,40}question\?.{0,40}|"
     r"[<‹«]?\s*(?:previous|prev|next)\b.{0,40}[>›»]?|only single leg)",
     re.IGNORECASE,
 )
 """Page chrome and asides that come along when an article is pasted: never an
 exercise, never spoken."""
+CRUMBS = re.compile(r"[^›»]{1,60}(?:\s[›»>/]\s[^›»]{1,60}){1,8}")
+"""A breadcrumb trail: "Home › Conditions › Back Pain"."""
+MENU = re.compile(r"[A-Z][\w&'’.]*(?: [\w&'’.]+){0,2}(?:(?:\s{2,}|\s*\|\s*)[A-Z][\w&'’.]*(?: [\w&'’.]+){0,2}){2,}")
+"""A menu bar: three or more capitalised items apart by wide gaps or bars."""
+
+
+def is_noise(raw: str) -> bool:
+    """Page chrome: navigation, share and print lines, credits, bylines."""
+    if len(raw) > 200:
+        return False
+    text = clean_inline(raw)
+    if NOISE_LINE.fullmatch(text):
+        return True
+    if not re.search(r"\d", raw) and MENU.fullmatch(raw.strip()):
+        return True
+    return bool(CRUMBS.fullmatch(text)) and not TERMINAL.search(text) and len(text.split()) <= 16
+
+
+def number_form(text: str) -> tuple[int, str, str, str] | None:
+    """A numbered line in any common form -> (number, form, rest, label)."""
+    if m := ORDINAL_LABEL.match(text):
+        return int(m.group(1)), "ordinal " + m.group(2).lower(), text[m.end():], ""
+    if m := LABEL_NUMBER.match(text):
+        word = m.group(1).lower().rstrip(".")
+        form = "step" if word == "step" else "label"
+        label = f"{m.group(1).capitalize()} {m.group(2)}" if word not in ("no", "number") else ""
+        return int(m.group(2)), form, text[m.end():], label
+    if m := NAMED_LABEL_NUMBER.fullmatch(text):
+        return int(m.group(1)), "label", "", text.strip()
+    if m := HASH_NUMBER.match(text):
+        return int(m.group(1)), "#", text[m.end():], ""
+    if m := PUNCT_NUMBER.match(text):
+        punct = m.group(3)
+        form = "(N)" if m.group(1) else "N)" if punct.startswith(")") else "N:" if punct == ":" else "N."
+        return int(m.group(2)), form, text[m.end():], ""
+    if m := GLUED_NUMBER.match(text):
+        return int(m.group(1)), "glued", text[m.end():], ""
+    if (m := SPACE_NUMBER.match(text)) and not NOT_AFTER_NUMBER.match(text[m.end():]):
+        return int(m.group(1)), "space", text[m.end():], ""
+    return None
 
 
 def parse_line(number: int, raw: str) -> _Line:
     """Classify one source line."""
+    indent = len(raw) - len(raw.lstrip())
     text = raw.strip().lstrip(">").strip()
-    if text and len(text) < 200 and NOISE_LINE.fullmatch(clean_inline(text)):
-        return _Line(number, "blank", "")
     if not text or re.fullmatch(r"[-*_=\s]{3,}", text) or text.startswith("|"):
         return _Line(number, "blank", "")
+    if text.endswith(":") and FIELD_LABEL.fullmatch(clean_inline(text)[:-1].strip()):
+        return _Line(number, "blank", "")  # "Execution:" over its steps: a label, not a sentence
+    if is_noise(text):
+        return _Line(number, "blank", "")
     if m := HEADING.match(text):
-        title = re.sub(r"^(?:\d{1,3}[.):]|step \d{1,3}:?)\s+", "", text[m.end():].strip(" #"), flags=re.I)
-        return _Line(number, "heading", clean_inline(title), len(m.group()))
+        title = text[m.end():].strip(" #")
+        found = number_form(title)
+        if found and found[2].strip() and found[1] not in ("space",):
+            title = found[2]
+        elif found and found[3]:
+            title = found[3]
+        return _Line(number, "heading", clean_inline(title).rstrip(":"), len(m.group()), indent=indent)
     if m := BULLET.match(text):
-        return _Line(number, "bullet", clean_inline(text[m.end():]))
-    if m := NUMBERED.match(text):
-        rest = clean_inline(text[m.end():])
-        if rest.endswith(":") and is_title_text(rest[:-1], 8):
-            rest = rest[:-1]  # "1..Shoulder Blade Squeeze:"
-        return _Line(number, "numbered", rest, int(m.group(1)))
-    return _Line(number, "text", clean_inline(text))
+        return _Line(number, "bullet", clean_inline(text[m.end():]), indent=indent)
+    if m := BYLINE_THEN_NUMBER.match(text):
+        text = text[m.end():]
+    found = number_form(text)
+    if found:
+        value, form, rest, label = found
+        rest = clean_inline(rest)
+        if form in ("space", "glued") and not rest:
+            return _Line(number, "text", clean_inline(text), indent=indent)
+        return _Line(number, "numbered", rest, value, form, indent, label)
+    return _Line(number, "text", clean_inline(text), indent=indent)
 
 
 def split_numbered(lines: list[_Line]) -> list[_Line]:
-    """A numbered title with its instructions on the same line ("1. Up dog:
-    Press…") becomes a title line and a text line; a bare number ("#1" alone)
-    takes the short title line that follows it."""
+    """Give each numbered line its title: a name on the line ("1. Up dog:
+    Press…" becomes the title line "Up dog" and a text line), a bare number
+    ("#1" alone) takes the short title line after it, a label names itself
+    ("Exercise 2"); a numbered sentence keeps no title."""
     out: list[_Line] = []
     skip = False
     for i, line in enumerate(lines):
         if skip:
             skip = False
             continue
-        if line.kind == "numbered" and not line.text:
-            nxt = lines[i + 1] if i + 1 < len(lines) else None
-            if nxt is not None and nxt.kind == "text" and is_title_text(nxt.text, 10):
-                out.append(_Line(line.number, "numbered", nxt.text, line.level))
-                skip = True
-                continue
-        if line.kind == "numbered" and (m := GLUED.match(line.text)) and is_title_text(m.group(1), 6):
-            # "2.Arm CirclesStand tall…": a title glued to its text by a paste
-            out.append(_Line(line.number, "numbered", m.group(1), line.level))
-            out.append(_Line(line.number, "text", line.text[m.end():]))
+        if line.kind != "numbered":
+            out.append(line)
             continue
-        if line.kind == "numbered" and (m := NAME_COLON.match(line.text)):
-            name = m.group(1).strip()
-            if is_title_text(name, 8):
-                out.append(_Line(line.number, "numbered", name, line.level))
-                out.append(_Line(line.number, "text", line.text[m.end():]))
-                continue
+        text = line.text
+
+        def titled(name: str, rest: str | None = None) -> None:
+            out.append(_Line(line.number, "numbered", name, line.level, line.form, line.indent,
+                             line.label, title=True))
+            if rest:
+                out.append(_Line(line.number, "text", rest, indent=line.indent))
+
+        if not text:
+            nxt = lines[i + 1] if i + 1 < len(lines) else None
+            if nxt is not None and nxt.kind == "text" and is_title_text(nxt.text.rstrip(":"), 10) \
+                    and not line.label:
+                titled(nxt.text.rstrip(":"))
+                skip = True
+            elif line.label:
+                titled(line.label)
+            else:
+                out.append(line)
+            continue
+        if (m := GLUED.match(text)) and is_title_text(m.group(1), 6):
+            # "2.Arm CirclesStand tall…": a title glued to its text by a paste
+            titled(m.group(1), text[m.end():])
+            continue
+        if (m := NAME_COLON.match(text)) and is_title_text(m.group(1).strip(), 8) \
+                and not is_field(text):
+            titled(m.group(1).strip(), text[m.end():])
+            continue
+        if (m := NAME_DASH.match(text)) and is_title_text(m.group(1).strip(), 8):
+            titled(m.group(1).strip(), text[m.end():])
+            continue
+        name = text[:-1] if text.endswith(":") else text
+        if is_title_text(name, 16) and not FUNCTION_END.search(name):
+            if line.form == "step":
+                # "Step 2: Turn & hold": a step's own caption, not a sentence to say
+                out.append(_Line(line.number, "blank", ""))
+            else:
+                titled(name)
+            continue
+        if line.label and line.form != "step":
+            # "Stretch 1: Lie on your back…": the label is the name
+            titled(line.label, text)
+            continue
         out.append(line)
     return out
 
 
-RUN_IN_TITLE = re.compile(r"([A-Z][\w'’()/ -]{2,45}?)(?:\.|:|\s[–—-])\s+(?=[A-Z(])")
+RUN_IN_TITLE = re.compile(r"([A-Z][\w'’()/ -]{2,45}?)(?:\.|:|\s[–—-])\s+(?=[A-Z(a-z])")
 """A run-in title: "Pelvic Tilt. Lie on your back…", "Neck stretch: Tilt…"."""
 
 
@@ -159,7 +321,11 @@ FIELD_LABEL = re.compile(
     r"hold|holds?|reps?|repetitions?|sets?|image|photo|credit|source|related|benefits?|purpose|"
     r"start(?:ing)? position|position|finish|caution|warning|important|goal|target|targets|"
     r"equipment|level|time|duration|frequency|muscles(?: worked)?|focus|cue|cues|breathe?|"
-    r"step \d+|updated|published|posted|by .*|share|print|email|read more|see also|more)",
+    r"step \d+|stage \d+|phase \d+|part \d+|updated|published|posted|by .*|share|print|email|"
+    r"read more|see also|more|action|movement|execution|preparation|instructions?|objective|"
+    r"precautions?|rest|tempo|to modify|modify|avoid if|contraindications?|progression|regression|"
+    r"easier|harder|option|alternative|what to do|the move|how to do it|set ?up|method|"
+    r"starting point|end position|return|target repetitions|dosage|dose|prescription|repeat)",
     re.IGNORECASE,
 )
 """Run-in labels of a field ("Why: …", "Tip: …", "Hold: 5-8 breaths"), not names."""
@@ -169,7 +335,23 @@ def is_field(text: str) -> bool:
     """"Hold: 5-8 breaths", "Modification: Knees together": a field of the
     exercise above, not a title."""
     label, colon, _ = text.partition(":")
+    if not colon:
+        label, eq, _ = text.partition("=")
+        colon = eq
     return bool(colon) and bool(FIELD_LABEL.fullmatch(label.strip()))
+
+
+def looks_like_name(name: str) -> bool:
+    """A run-in name, not the first words of an instruction ("Lie down")."""
+    words = name.split()
+    if not words or len(words) > 6 or FIELD_LABEL.fullmatch(name.strip()):
+        return False
+    first = re.sub(r"[^a-z'-]", "", words[0].lower())
+    if first in INSTRUCTION_VERBS or first in ADVERBS:
+        # "Sit-Ups or Curl-Ups", "Hip-Lift": a capitalised name may start with one
+        return "-" in words[0] or (len(words) > 1 and all(w[:1].isupper() for w in words if len(w) > 3))
+    return not first.endswith("ing") or len(words) > 1 and words[1][:1].isupper() \
+        or bool(EXERCISE_NOUNS.search(name))
 
 
 def split_run_in(lines: list[_Line]) -> list[_Line]:
@@ -181,12 +363,19 @@ def split_run_in(lines: list[_Line]) -> list[_Line]:
     for i, line in enumerate(lines):
         if line.kind != "text" or (i and lines[i - 1].kind not in ("blank", "text")):
             continue
+        if i and lines[i - 1].kind == "text" and i - 1 not in found \
+                and not TERMINAL.search(lines[i - 1].text):
+            continue
         if i and lines[i - 1].kind == "text" and i - 1 not in found:
             continue
+        if is_field(line.text):
+            continue
         m = RUN_IN_TITLE.match(line.text)
-        if m and len(m.group(1).split()) <= 5 and not is_instruction(m.group(1)) \
-                and not FIELD_LABEL.fullmatch(m.group(1).strip()) \
+        if m and looks_like_name(m.group(1).strip()) \
                 and not ABBREVIATIONS.search(line.text[:m.end()].rstrip()):
+            rest = line.text[m.end():]
+            if rest[:1].islower() and not (m.group(0).rstrip().endswith(("–", "—", "-", ":"))):
+                continue
             found[i] = m
     if len(found) < 2:
         return lines
@@ -195,24 +384,44 @@ def split_run_in(lines: list[_Line]) -> list[_Line]:
         if i in found:
             m = found[i]
             out.append(_Line(line.number, "blank", ""))
-            out.append(_Line(line.number, "numbered", m.group(1).strip(), 0))
-            out.append(_Line(line.number, "text", line.text[m.end():]))
+            out.append(_Line(line.number, "numbered", m.group(1).strip(), 0, "run-in", line.indent,
+                             title=True))
+            out.append(_Line(line.number, "text", line.text[m.end():], indent=line.indent))
         else:
             out.append(line)
     return out
 
 
+CAMEL_GLUE = re.compile(r"(?<=[a-z])(?=[A-Z][a-z])")
+
+
+def split_glued_titles(lines: list[_Line]) -> list[_Line]:
+    """"Stretches and ExercisesPiriformis Super Stretch": two title lines a
+    paste glued together."""
+    out = []
+    for line in lines:
+        if line.kind == "text" and len(line.text) < 120 and is_title_text(line.text, 12):
+            cuts = [m.start() for m in CAMEL_GLUE.finditer(line.text)]
+            parts = [line.text[a:b] for a, b in zip([0, *cuts], [*cuts, len(line.text)])]
+            if len(parts) == 2 and all(len(p.split()) >= 2 for p in parts):
+                out.append(_Line(line.number, "text", parts[0], indent=line.indent))
+                out.append(_Line(line.number, "text", parts[1], indent=line.indent))
+                continue
+        out.append(line)
+    return out
+
+
 def parse_lines(text: str) -> list[_Line]:
     """Classify every line, turning setext underlines into headings."""
-    lines = [parse_line(i, raw) for i, raw in enumerate(text.splitlines(), start=1)]
     raw_lines = text.splitlines()
+    lines = [parse_line(i, raw) for i, raw in enumerate(raw_lines, start=1)]
     for i in range(1, len(lines)):
         if lines[i - 1].kind == "text" and SETEXT.fullmatch(raw_lines[i].strip() or "x"):
             if i < 2 or lines[i - 2].kind == "blank":
                 level = 1 if raw_lines[i].strip().startswith("=") else 2
                 lines[i - 1] = _Line(lines[i - 1].number, "heading", lines[i - 1].text, level)
                 lines[i] = _Line(lines[i].number, "blank", "")
-    return split_run_in(split_numbered(lines))
+    return split_run_in(split_numbered(split_glued_titles(lines)))
 
 
 # ------------------------------------------------------------------- items
@@ -286,7 +495,7 @@ def _chunks(sentence: str) -> list[tuple[int, str]]:
     return pieces
 
 
-# ---------------------------------------------------------------- sections
+# -------------------------------------------------------------- candidates
 
 
 def is_title_text(text: str, max_words: int) -> bool:
@@ -302,93 +511,82 @@ def next_content(lines: list[_Line], i: int) -> _Line | None:
     return None
 
 
-def find_titles(lines: list[_Line]) -> tuple[list[int], int | None]:
-    """Indexes of the lines that start sections, and the index of the
-    document's title line (or None)."""
-    headings = [i for i, line in enumerate(lines) if line.kind == "heading"]
-    if headings:
-        top = min(lines[i].level for i in headings)
-        first = headings[0]
-        lone_top = sum(lines[i].level == top for i in headings) == 1
-        if lone_top and lines[first].level == top and len(headings) > 1:
-            return headings[1:], first
-        return headings, None
-
-    def followed_by_content(i: int) -> bool:
-        nxt = next_content(lines, i)
-        return nxt is not None and nxt.kind in ("bullet", "numbered", "text")
-
-    numbered_titles = [
-        i for i, line in enumerate(lines)
-        if line.kind == "numbered"
-        and is_title_text(line.text, 16)
-        and (i + 1 >= len(lines) or lines[i + 1].kind in ("blank", "bullet", "text"))
-        and followed_by_content(i)
-    ]
-    if numbered_titles:
-        preamble = [i for i in range(numbered_titles[0]) if lines[i].kind == "text"]
-        title = next((i for i in preamble if is_title_text(lines[i].text, 14)), None)
-        return numbered_titles, title
-
-    plain_titles = [
-        i for i, line in enumerate(lines)
-        if line.kind == "text"
-        and is_title_text(line.text, 10)
-        and not is_field(line.text)
-        and (i == 0 or lines[i - 1].kind == "blank")
-        and followed_by_content(i)
-    ]
-    # The first of several title lines is the document's own title when no
-    # steps follow it.
-    if len(plain_titles) > 1 and not _section_has_steps(lines, plain_titles[0], plain_titles):
-        return plain_titles[1:], plain_titles[0]
-    return plain_titles, None
+def _ends_unit(line: _Line) -> bool:
+    """Does this line close what it belongs to (a sentence, a field, a title)?"""
+    text = line.text
+    return bool(re.search(r"[.!?…)\"”]$", text)) or is_field(text) or line.kind == "heading"
 
 
-def _section_has_steps(lines: list[_Line], start: int, titles: list[int]) -> bool:
-    later = [t for t in titles if t > start]
-    end = later[0] if later else len(lines)
-    return any(line.kind in ("bullet", "numbered") for line in lines[start + 1:end])
+def _plain_style(text: str) -> str:
+    if text.endswith(":"):
+        return "colon"
+    letters = re.sub(r"[^A-Za-z]", "", text)
+    if len(letters) > 3 and letters.isupper():
+        return "upper"
+    return "plain"
 
 
-def parse_sections(lines: list[_Line]) -> tuple[str | None, list[_Item], list[_Section]]:
-    """Split lines into (title, preamble items, sections)."""
-    starts, title_index = find_titles(lines)
-    title = lines[title_index].text if title_index is not None else None
-    bounds = starts + [len(lines)]
-    skip = {title_index} if title_index is not None else set()
-    first = starts[0] if starts else len(lines)
-    preamble = parse_items([ln for i, ln in enumerate(lines[:first]) if i not in skip])
-    sections = []
-    for start, end in zip(bounds, bounds[1:]):
-        head = lines[start]
-        body = lines[start + 1:end]
-        # Articles repeat the title on the next line (an image caption).
-        nxt = next((j for j, ln in enumerate(body) if ln.kind != "blank"), None)
-        if nxt is not None and body[nxt].kind == "text" and _same(body[nxt].text, head.text):
-            body = body[:nxt] + body[nxt + 1:]
-        sections.append(_Section(head.text, head.number, parse_items(body)))
-    return title, preamble, sections
+def find_candidates(lines: list[_Line]) -> list[tuple[int, tuple]]:
+    """Every line that could name an exercise, with its style."""
+    found: list[tuple[int, tuple]] = []
+    n = len(lines)
+    nxt_kind = [""] * (n + 1)  # kind of the next non-blank line after i
+    later = ""
+    for i in range(n - 1, -1, -1):
+        nxt_kind[i] = later
+        if lines[i].kind != "blank":
+            later = lines[i].kind
+    for i, line in enumerate(lines):
+        if line.kind == "heading":
+            if not LABEL_TITLES.fullmatch(line.text):
+                found.append((i, ("heading", line.level)))
+        elif line.kind == "numbered" and line.form != "step":
+            if line.title:
+                if not LABEL_TITLES.fullmatch(line.text) and nxt_kind[i] in ("text", "bullet", "numbered"):
+                    found.append((i, ("numbered", line.form)))
+            elif line.form != "run-in" and len(split_sentences(_Item(StepKind.PROSE, [(0, line.text)]))) >= 2:
+                found.append((i, ("paragraph", line.form)))
+        elif line.kind == "text":
+            text = line.text
+            name = text[:-1].rstrip() if text.endswith(":") else text
+            if not name or not is_title_text(name, 10) or is_field(text) or FUNCTION_END.search(name) \
+                    or LABEL_TITLES.fullmatch(name) or PROGRESSION.fullmatch(name):
+                continue
+            base = title_timing(name)[0]
+            if re.search(r"\d", name) and (_starts_with_verb(name) or re.search(r"\d", base)
+                                           and own_timing(base)):
+                continue  # "Repeat 3 Times", "Hold 30 Seconds": a field of the title above
+            prev = lines[i - 1] if i else None
+            before = prev is None or prev.kind == "blank" or _ends_unit(prev) \
+                or prev.kind == "text" and prev.text[:1].islower() and not FUNCTION_END.search(prev.text) \
+                and not prev.text.endswith(",") \
+                or prev.indent > line.indent or (prev.kind == "text" and any(c == i - 1 for c, _ in found[-1:]))
+            if before and nxt_kind[i] in ("text", "bullet", "numbered"):
+                found.append((i, ("plain", "all")))
+                if (variant := _plain_style(text)) != "plain":
+                    found.append((i, ("plain", variant)))
+    # untitled numbered paragraphs are exercises only when every line so
+    # numbered is one (a list of one-sentence steps is one exercise's steps)
+    steps = {line.form for line in lines if line.kind == "numbered" and not line.title
+             and len(split_sentences(_Item(StepKind.PROSE, [(0, line.text)]))) < 2}
+    return [(i, s) for i, s in found if s[0] != "paragraph" or s[1] not in steps]
 
 
-def _same(a: str, b: str) -> bool:
-    norm = lambda s: re.sub(r"\W+", " ", s).strip().lower()  # noqa: E731
-    return norm(a) == norm(b)
+PRIOR = {"heading": 0.6, "numbered": 0.5, "upper": 0.35, "colon": 0.3, "run-in": 0.25,
+         "all": 0.1, "paragraph": 0.05}
 
 
-# ------------------------------------------------------------------- steps
+def _prior(style: tuple) -> float:
+    if style[0] == "numbered":
+        return PRIOR["run-in"] if style[1] == "run-in" else PRIOR["numbered"] - (style[1] == "space") * 0.3
+    if style[0] == "plain":
+        return PRIOR[style[1]]
+    if style[0] == "heading":
+        return PRIOR["heading"] + 0.01 * style[1]  # equal: the finer split keeps tips apart
+    return PRIOR[style[0]]
 
 
-def section_steps(section: _Section) -> list[Step]:
-    """The sentences of a section as steps; prose before the first list item
-    is marked as ``lead``."""
-    steps = []
-    seen_list = False
-    for item in section.items:
-        seen_list = seen_list or item.kind != StepKind.PROSE
-        for line, sentence in split_sentences(item):
-            steps.append(Step(sentence, line, item.kind, lead=not seen_list))
-    return steps
+# ------------------------------------------------------------- exercises
 
 
 def is_instruction(text: str) -> bool:
@@ -399,16 +597,219 @@ def is_instruction(text: str) -> bool:
     return bool(words) and (words[0] in INSTRUCTION_VERBS or words[0].endswith("ing") and len(words) > 1)
 
 
-def is_exercise(title: str, steps: list[Step]) -> bool:
-    """A section is an exercise when it has timing of its own, or at least two
-    instruction sentences; advice sections never are."""
+WARNING_START = re.compile(r"(?:do not|don'?t|never|avoid|stop|if\b|you should\b)", re.IGNORECASE)
+
+
+STRUCTURE_VERBS = INSTRUCTION_VERBS | frozenset(
+    """close finish use loop cross look gaze tip nod glide shrug swing march squat lunge tape
+    interlock lace link sway circle wiggle tense brace engage contract pause shift
+    """.split()
+)
+"""Instruction verbs for telling an exercise from a description; wider than
+the planner's list, which decides how each sentence is said."""
+
+
+def _imperative(text: str) -> bool:
+    """An instruction for structure's sake: a verb first ("Slowly lift…"),
+    or after an opening phrase ("Breathing out, fold forwards"); warnings
+    and descriptions ("Hunching over a desk…") are not."""
+    text = re.sub(r"^[A-Z][\w ]{0,25}:\s+", "", text)  # "How: Begin on hands and knees"
+    if WARNING_START.match(text):
+        return False
+    for clause in re.split(r"[,;:]\s+", text)[:4]:
+        words = re.findall(r"[a-z']+", clause.lower())[:3]
+        while words and words[0] in ADVERBS:
+            words = words[1:]
+        if words and words[0] in STRUCTURE_VERBS and words[0] not in ("do", "try", "take", "keep"):
+            return True
+        if words and words[0] in ("do", "try", "take", "keep") and len(words) > 1:
+            return True
+    return False
+
+
+def _starts_with_verb(text: str) -> bool:
+    words = re.findall(r"[a-z']+", text.lower())[:1]
+    return bool(words) and (words[0] in INSTRUCTION_VERBS or words[0] in ("complete", "perform", "do"))
+
+
+def own_timing(text: str) -> bool:
+    """Timing of this exercise's own ("Hold for 20 seconds"), not advice
+    about every exercise ("Each move: 60 seconds")."""
+    if re.match(r"(?:each|every|all)\b", text, re.IGNORECASE):
+        return False
+    timing = read_timing(text)
+    return bool((timing.hold or timing.reps) and not timing.general)
+
+
+def reads_as_exercise(title: str, steps: list[Step], explicit: bool = False) -> bool:
+    """A section is an exercise when it has timing of its own, or at least
+    two instruction sentences; advice sections never are. Under a plain
+    title line (``explicit`` false) timing alone is not enough: a
+    description ("we sit for six hours a day") has timing too."""
     if NOT_EXERCISE_TITLES.search(title) or not steps:
         return False
-    for step in steps:
-        timing = read_timing(step.text)
-        if (timing.hold or timing.reps) and not timing.general:
-            return True
-    return sum(is_instruction(s.text) for s in steps) >= 2
+    orders = sum(_imperative(s.text) for s in steps)
+    if any(own_timing(s.text) for s in steps):
+        return explicit or orders >= 1 or bool(EXERCISE_NOUNS.search(title)) \
+            or any(is_field(s.text) and own_timing(s.text) for s in steps)
+    return orders >= 2
+
+
+def _explicit(style: tuple) -> bool:
+    return style[:1] in (("heading",), ("numbered",)) and style[1:] != ("run-in",)
+
+
+def is_exercise(title: str, steps: list[Step]) -> bool:
+    return reads_as_exercise(title, steps)
+
+
+# ---------------------------------------------------------------- sections
+
+
+def _breaks(lines: list[_Line], candidates: list[tuple[int, tuple]], style: tuple) -> set[int]:
+    """Lines that end an exercise whatever the chosen style: higher
+    headings, advice headings ("How often should I stretch?"), a stage for
+    later ("Once this becomes easier…")."""
+    out = set()
+    for i, line in enumerate(lines):
+        if line.kind == "heading":
+            if style[0] != "heading" or line.level < style[1]:
+                out.add(i)
+        elif line.kind == "text" and len(line.text) < 90:
+            text = line.text
+            if PROGRESSION.fullmatch(text):
+                out.add(i)
+            elif (i == 0 or lines[i - 1].kind == "blank" or _ends_unit(lines[i - 1])) \
+                    and not re.search(r"\d", text) and is_title_text(text.rstrip("?:"), 10) \
+                    and (text.endswith("?") or NOT_EXERCISE_TITLES.search(text)):
+                out.add(i)
+    return out
+
+
+def _sections(lines: list[_Line], starts: list[int], breaks: set[int], style: tuple) -> list[_Section]:
+    """Sections from the chosen starts; a break line starts a section of notes."""
+    bounds = sorted(set(starts) | breaks)
+    starts = set(starts)
+    out = []
+    for a, b in zip(bounds, bounds[1:] + [len(lines)]):
+        head = lines[a]
+        body = lines[a + 1:b]
+        if a in starts and head.kind == "numbered" and not head.title:
+            # an untitled numbered paragraph: its text is its first step
+            body = [_Line(head.number, "text", head.text, indent=head.indent)] + body
+            title = head.label or f"Exercise {head.level}"
+        else:
+            title = head.text[:-1].rstrip() if head.text.endswith(":") else head.text
+        nxt = next((j for j, ln in enumerate(body) if ln.kind != "blank"), None)
+        if nxt is not None and body[nxt].kind == "text" and _same(body[nxt].text, title):
+            body = body[:nxt] + body[nxt + 1:]  # the title repeated as a caption
+        section = _Section(title, head.number, parse_items(body), style if a in starts else ())
+        out.append(section)
+    return out
+
+
+def _same(a: str, b: str) -> bool:
+    norm = lambda s: re.sub(r"\W+", " ", s).strip().lower()  # noqa: E731
+    return norm(a) == norm(b)
+
+
+def section_steps(section: _Section) -> list[Step]:
+    """The sentences of a section as steps; prose before the first list item
+    is marked as ``lead``."""
+    steps = []
+    seen_list = False
+    progression = False
+    for item in section.items:
+        seen_list = seen_list or item.kind != StepKind.PROSE
+        for line, sentence in split_sentences(item):
+            steps.append(Step(sentence, line, item.kind, lead=not seen_list))
+    del progression
+    return steps
+
+
+def title_timing(title: str) -> tuple[str, str | None]:
+    """"Cat-Cow Stretch (60 sec)" -> ("Cat-Cow Stretch", "60 sec")."""
+    if m := TRAILING_COUNT.search(title):
+        if m.start() > 0:
+            return title[:m.start()].strip(), m.group(1)
+    m = TITLE_TIMING.search(title)
+    if m and m.start() > 0:
+        inner = m.group(1) or m.group(2) or ""
+        if HAS_AMOUNT.search(inner) and AMOUNT_UNIT.search(inner):
+            return title[:m.start()].strip(" –—-|"), inner.strip()
+    return title, None
+
+
+def _style_score(sections: list[_Section]) -> int:
+    return sum(bool(s.style) and reads_as_exercise(s.title, section_steps(s), _explicit(s.style))
+               for s in sections)
+
+
+def _opening_title(sections: list[_Section]) -> bool:
+    """Is the first plain title line the document's own title? It is when
+    its section is prose only while the exercises after it have lists of
+    steps (a handout's heading over its introduction)."""
+    titled = [s for s in sections if s.style]
+    if len(titled) < 3 or any(s.style == () for s in sections[:1]) or sections[0] is not titled[0]:
+        return False
+    def listed(s: _Section) -> bool:
+        return any(item.kind != StepKind.PROSE for item in s.items)
+    rest = titled[1:]
+    return not listed(titled[0]) and sum(map(listed, rest)) * 2 >= len(rest)
+
+
+def choose(lines: list[_Line]) -> tuple[tuple, list[int], set[int]]:
+    """The title style that best explains the document: (style, starts, breaks)."""
+    candidates = find_candidates(lines)
+    styles: dict[tuple, list[int]] = {}
+    for i, style in candidates:
+        styles.setdefault(style, []).append(i)
+    best: tuple[float, tuple, list[int], set[int]] = (0.0, (), [], set())
+    headings = [i for i, s in candidates if s[0] == "heading"]
+    first_heading = headings[0] if headings else None
+    top = min((lines[i].level for i in headings), default=0)
+    lone_top = bool(headings) and lines[headings[0]].level == top \
+        and sum(lines[i].level == top for i in headings) == 1
+    for style, starts in styles.items():
+        if style[0] == "heading":
+            # a heading level splits with every heading above it; a lone top
+            # heading that opens the document is its title
+            starts = [i for i, s in candidates if s[0] == "heading" and s[1] <= style[1]]
+            if len(starts) > 1 and starts[0] == first_heading and lone_top:
+                starts = starts[1:]
+        breaks = _breaks(lines, candidates, style)
+        sections = _sections(lines, starts, breaks, style)
+        if style[0] == "plain" and _opening_title(sections):
+            starts = starts[1:]
+            sections = _sections(lines, starts, breaks, style)
+        score = _style_score(sections)
+        if style[0] == "paragraph" and score < 2:
+            continue
+        value = score + _prior(style) if score else 0.0
+        if value > best[0]:
+            best = (value, style, starts, breaks)
+    return best[1], best[2], best[3]
+
+
+def document_title(lines: list[_Line], first: int) -> int | None:
+    """The line that titles the document, among those before the first
+    exercise: a top heading, else the last short title line before the
+    first paragraph of prose."""
+    for i in range(first):
+        if lines[i].kind == "heading" and lines[i].level == 1:
+            return i
+    title = None
+    for i in range(first):
+        line = lines[i]
+        if line.kind == "heading":
+            return i
+        if line.kind == "text":
+            if is_title_text(line.text, 14) and not NOT_EXERCISE_TITLES.search(line.text) \
+                    and not is_field(line.text):
+                title = i
+            elif title is not None and TERMINAL.search(line.text):
+                break
+    return title
 
 
 def parse_routine(text: str, name: str = "routine") -> Routine:
@@ -417,26 +818,64 @@ def parse_routine(text: str, name: str = "routine") -> Routine:
     lines = parse_lines(text)
     if all(line.kind == "blank" for line in lines):
         raise RoutineError("the routine is empty; write at least one exercise with its steps")
-    title, preamble, sections = parse_sections(lines)
+    style, starts, breaks = choose(lines)
+    sections = _sections(lines, starts, breaks, style) if starts else []
+    # which sections are exercises
+    chosen = [s for s in sections
+              if s.style and reads_as_exercise(s.title, section_steps(s), _explicit(s.style))]
+    index_of = {}
+    for i, ln in enumerate(lines):
+        index_of.setdefault(ln.number, i)
+    first = min((index_of[s.line] for s in chosen), default=len(lines))
+    title_index = document_title(lines, first)
+    title = lines[title_index].text.rstrip(":") if title_index is not None else None
+    skip = {title_index}
+    head_end = min(sorted(set(starts) | breaks), default=len(lines))
+    preamble = parse_items([ln for i, ln in enumerate(lines[:head_end]) if i not in skip])
     notes = [Step(s, ln, item.kind) for item in preamble for ln, s in split_sentences(item)]
-    exercises = []
+    exercises: list[tuple[str, int, list[Step]]] = []
+    seen: dict[str, tuple[str, int, list[Step]]] = {}
     for section in sections:
         steps = section_steps(section)
-        if is_exercise(section.title, steps):
-            exercises.append(Exercise(section.title, section.line, tuple(steps)))
+        if section in chosen:
+            name_, timing = title_timing(section.title)
+            if timing and not any(own_timing(s.text) for s in steps):
+                steps.insert(0, Step(timing, section.line, StepKind.PROSE, lead=False))
+            key = re.sub(r"\W+", " ", name_).strip().lower()
+            same = seen.get(key)
+            if same is not None:
+                # the program listed twice (a summary, then the details)
+                known = {s.text for s in same[2]}
+                same[2].extend(s for s in steps if s.text not in known)
+                continue
+            exercises.append((name_, section.line, steps))
+            seen[key] = exercises[-1]
         else:
+            if section.line != (lines[title_index].number if title_index is not None else None):
+                notes.append(Step(section.title, section.line, StepKind.PROSE))
             notes.extend(steps)
     if not exercises:
         # A bare list of steps, or a page whose title is its one exercise
         # ("Hip and Back Stretch for Runners" over numbered steps).
-        steps = [Step(s, ln, item.kind) for item in preamble for ln, s in split_sentences(item)]
-        if is_exercise(title or name, steps):
+        items = parse_items([ln for i, ln in enumerate(lines) if i != title_index])
+        steps = [Step(s, ln, item.kind) for item in items for ln, s in split_sentences(item)]
+        if reads_as_exercise(title or name, steps) or is_exercise_loose(steps):
             return Routine(title or name, (Exercise(title or name, steps[0].line, tuple(steps)),))
     if not exercises:
-        first = next(line.number for line in lines if line.kind != "blank")
+        first_line = next(line.number for line in lines if line.kind != "blank")
         raise RoutineError(
             "no exercises found; give each exercise a title line (or a '## ' heading) "
             "followed by its steps",
-            first,
+            first_line,
         )
-    return Routine(title or name, tuple(exercises), tuple(notes))
+    notes.sort(key=lambda s: s.line)
+    return Routine(title or name, tuple(Exercise(n, ln, tuple(st)) for n, ln, st in exercises),
+                   tuple(notes))
+
+
+def is_exercise_loose(steps: list[Step]) -> bool:
+    """The old test for a whole page as one exercise: timing of its own, or
+    two sentences that start like instructions."""
+    if any(own_timing(s.text) for s in steps):
+        return True
+    return sum(is_instruction(s.text) for s in steps) >= 2

@@ -102,3 +102,33 @@ def say_duration(seconds: int) -> str:
     if rest == 30:
         return "a minute and a half" if minutes == 1 else f"{say_number(minutes)} and a half minutes"
     return f"{whole} and {say_duration(rest)}"
+
+# Section titles that are never exercises, beyond the advice above: how often,
+# when to stop, where to get help.
+NOT_EXERCISE_TITLES = re.compile(
+    NOT_EXERCISE_TITLES.pattern + r"|\b(how often|how many|when to stop|see a (?:gp|doctor)|"
+    r"related (?:articles|posts|stories)|frequently asked)\b",
+    re.IGNORECASE,
+)
+
+# Headings that label a part of an exercise ("Instructions", "Steps"), or a
+# flattened table header, never an exercise's own name.
+LABEL_TITLES = re.compile(
+    r"(?:the )?(?:steps?|instructions?|directions|instruction key movement|key movement|how to do it|"
+    r"how to|what to do|method|technique|starting position|start position|set ?up|the move|"
+    r"action|movement|finish(?:ing)? position|end position|execution|preparation|procedure|"
+    r"description|exercises?|stretches|the exercises+|the stretches|routine|the routine|"
+    r"workout|the workout|program(?:me)?|your program(?:me)?)\s*:?",
+    re.IGNORECASE,
+)
+
+# Nouns that name an exercise ("Knee Roll", "Cat Pose"): a sign that a short
+# line is an exercise's title.
+EXERCISE_NOUNS = re.compile(
+    r"\b(?:stretch(?:es)?|tilts?|curls?|raises?|rotations?|rolls?|twists?|poses?|bridges?|"
+    r"squats?|lunges?|planks?|tucks?|glides?|hugs?|extensions?|flexion|presses?|slides?|"
+    r"circles?|bends?|reach(?:es)?|lifts?|kicks?|swings?|marches?|dog|cat|cow|cobra|child'?s|"
+    r"press[- ]ups?|push[- ]ups?|sit[- ]ups?|crunch(?:es)?|shrugs?|retractions?|release|"
+    r"exercise|squeeze|stand|hold)\b",
+    re.IGNORECASE,
+)
