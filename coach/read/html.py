@@ -23,12 +23,13 @@ CHROME = {"header", "footer"}
 NOISE_ATTR = re.compile(
     r"(?:^|[-_\s])(?:nav|navbar|menu|breadcrumbs?|share|sharing|social|newsletter|subscribe|"
     r"signup|related|recommended|promo|advert|ads?|ad-slot|sponsor|cookie|consent|comments?|"
-    r"sidebar|footer|masthead|byline|author-bio|skip-link|print|popup|modal|tags)(?:$|[-_\s])",
+    r"sidebar|footer|masthead|byline|author-bio|skip-link|print|popup|modal|tags|toc|caption|"
+    r"wp-caption-text|credits?|screen-reader-text|sr-only|visually-hidden)(?:$|[-_\s])",
     re.IGNORECASE,
 )
 CHROME_PART = re.compile(
     r"menu|navbar|navigation|breadcrumb|sidebar|footer|cookie|newsletter|advert|sharing|sharedaddy|"
-    r"social|post-?meta|entry-?meta|posted-on|widget",
+    r"social|post-?meta|entry-?meta|posted-on|widget|table-of-contents|ez-toc|toc-list",
     re.IGNORECASE,
 )
 """Parts of a class or id that name chrome even inside a longer word
