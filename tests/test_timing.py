@@ -309,3 +309,50 @@ def test_a_page_wide_count_is_for_exercises_without_their_own():
             "## Bridge\n\nLift your hips. Hold for 5 seconds. Repeat 3 times.\n")
     program = compile_text(text, get_level("full"))
     assert [e.reps for e in program.exercises] == [10, 3]
+
+
+def test_hold_each_position_holds_every_numbered_position_on_each_side():
+    from coach.model import Exercise, Step, StepKind
+    from coach.script.plan import plan_exercise
+
+    steps = (Step("Lie on your back.", 2), Step("Bring your left leg up toward your body.", 3, StepKind.NUMBERED),
+             Step("Then bring that leg across the body.", 4, StepKind.NUMBERED),
+             Step("Then take that same leg out to the side.", 5, StepKind.NUMBERED),
+             Step("Switch sides and repeat.", 6),
+             Step("Hold each position for 30 seconds, then build up to a minute.", 6),
+             Step("Put ice on your lower back afterwards.", 7))
+    p = plan_exercise(Exercise("Leg stretch", 1, steps))
+    assert [(h.seconds.high, h.side) for h in p.holds] == [(30, "left")] * 3 + [(30, "right")] * 3
+
+
+def test_a_page_wide_hold_is_for_exercises_without_timing_of_their_own():
+    from coach.levels import get_level
+    from coach.script.compile import compile_text
+
+    text = ("# Morning\n\nHold each position for five breaths, and do one to two sets.\n\n"
+            "## Knee to chest\n\nDraw one knee in to your chest. Repeat on opposite side.\n\n"
+            "## Knee rocks\n\nRock your knees from side to side. Repeat 10 times.\n")
+    program = compile_text(text, get_level("full"))
+    assert [(e.reps, [(h.seconds, h.side) for h in e.holds]) for e in program.exercises] == [
+        (2, [(25, "one"), (25, "other")]), (10, [])]
+
+
+@pytest.mark.parametrize("sentence,attr", [
+    ("Repeat this 3 to 4 times before swopping legs.", "other_side"),
+    ("Release and lower your leg, then repeat on the left.", "other_side"),
+    ("Roll your head to the right, hold, then roll it to the left and hold.", "bare_hold"),
+])
+def test_more_phrasings(sentence, attr):
+    assert getattr(read_timing(sentence), attr)
+
+
+@pytest.mark.parametrize("sentence", [
+    "Put a hand on each knee and lift the legs.", "Tip your head to the opposite side while tucking the chin.",
+])
+def test_a_place_or_a_direction_is_not_a_change_of_side(sentence):
+    timing = read_timing(sentence)
+    assert not timing.per_side and not timing.other_side
+
+
+def test_several_breaths_give_no_length():
+    assert read_timing("Take several deep breaths and feel the back expand.").hold is None

@@ -468,7 +468,7 @@ def compile_program(routine: Routine, level: Level, style: str = "down", titled:
     come down to the level's floor, then whole exercises are left out (the
     routine's list first, else the longest) until it fits."""
     reps, hold = page_wide([n.text for n in routine.notes])
-    models = settle_positions([model_exercise(with_page_wide(plan_exercise(e), reps, hold))
+    models = settle_positions([model_exercise(with_page_wide(plan_exercise(e, hold), reps, hold))
                                for e in routine.exercises], routine)
     doses = [dose_for(m, level) for m in models]
     if not level.max_minutes:

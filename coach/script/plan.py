@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass, replace
 
 from coach.errors import RoutineError
-from coach.model import Exercise
+from coach.model import Exercise, StepKind
 from coach.script.parse import is_instruction
 from coach.script.timing import (BOTH_LIMBS, HOLD_WORDS, Span, Timing, lead_side, read_timing, side_rule,
                                  strip_reps)
@@ -215,8 +215,36 @@ def symmetric(sentences: list[str]) -> bool:
     return any(len(sides) == 2 for sides in limbs.values())
 
 
-def plan_exercise(exercise: Exercise) -> ExercisePlan:
-    """Read an exercise's sentences in order and work out what it asks for."""
+def positions(sentences: list[str], numbered: dict[str, int]) -> list[list[str]]:
+    """Sentences grouped into the positions of "hold each position": one per
+    numbered step (with the prose after it), or all of them together."""
+    groups: list[list[str]] = []
+    last = None
+    for text in sentences:
+        line = numbered.get(text)
+        if not groups or line is not None and last is not None and line != last:
+            groups.append([])
+        groups[-1].append(text)
+        last = line if line is not None else last
+    return groups
+
+
+def implicit_holds(sentences: list[str], numbered: dict[str, int], sided: bool) -> list[HoldPlan]:
+    """A hold for each position the sentences move into, its length from a
+    rule for every stretch; ``sided``: a side may be named."""
+    holds: list[HoldPlan] = []
+    for group in positions(sentences, numbered):
+        side = None
+        if sided and not BOTH_LIMBS.search(" ".join(group)):
+            side = lead_side(group) or (holds[-1].side if holds else None)
+        holds.append(HoldPlan(None, side, tuple(group), None, 0))
+    return holds
+
+
+def plan_exercise(exercise: Exercise, page_hold: Span | None = None) -> ExercisePlan:
+    """Read an exercise's sentences in order and work out what it asks for;
+    ``page_hold``: the page's hold for every stretch ("Hold each position for
+    five breaths"), for an exercise that gives no timing of its own."""
     purpose: str | None = None
     setup: list[str] = []
     pending: list[str] = []
@@ -231,8 +259,12 @@ def plan_exercise(exercise: Exercise) -> ExercisePlan:
     skip_line = 0  # a line offering another version of the exercise
     variation = False  # past the main version's holds, in another version
     general: Timing | None = None  # "Hold each stretch for 30 seconds" inside the exercise
-    implicit = any(read_timing(s.text).general and read_timing(s.text).hold for s in exercise.steps) and not any(
-        (t.hold or t.bare_hold) and not t.general for t in map(read_timing, (s.text for s in exercise.steps)))
+    timings = [read_timing(s.text) for s in exercise.steps]
+    own = [t for t in timings if not t.general]
+    implicit = not any(t.hold or t.bare_hold for t in own) and (
+        any(t.general and t.hold for t in timings)
+        or bool(page_hold) and not any(t.reps or t.more_reps or t.again for t in own))
+    numbered = {s.text: s.line for s in exercise.steps if s.kind == StepKind.NUMBERED}
     """Holds only in a rule for "each stretch": every movement before a change
     of side, and the last one, is a stretch held that long."""
     warnings: list[str] = []
@@ -361,7 +393,9 @@ def plan_exercise(exercise: Exercise) -> ExercisePlan:
             holds.append(replace(field, actions=tuple(pending)))
             pending, field = [], None
         if timing.other_side and implicit and (pending or setup and not holds) and len(holds) == group_start:
-            holds.append(HoldPlan(None, lead_side(pending or setup), tuple(pending), None, line))
+            holds += [replace(h, line=line) for h in implicit_holds(pending or setup[-1:], numbered, True)]
+            if not pending:
+                holds[-1] = replace(holds[-1], actions=())
             pending = []
         if timing.other_side and len(holds) > group_start:
             if pending:  # a second movement of this side, after its hold
@@ -381,14 +415,17 @@ def plan_exercise(exercise: Exercise) -> ExercisePlan:
         holds.append(replace(field, actions=tuple(pending)))
         pending = []
     moves = [p for p in pending if is_instruction(p)]
-    if implicit and moves and not RELEASE.search(moves[0]):
+    follows = bool(moves) and (not holds or re.match(r"(?:then|next|now|finally|and)\b", moves[0], re.I))
+    if implicit and follows and not RELEASE.search(moves[0]):
         # "Then, pull both knees to the chest": the last stretch.
-        side = None if BOTH_LIMBS.search(moves[0]) else lead_side(moves[:1])
-        holds.append(HoldPlan(None, side if len(holds) == group_start else None, tuple(pending), None,
-                              exercise.line))
+        holds += [replace(h, line=exercise.line)
+                  for h in implicit_holds(pending, numbered, len(holds) == group_start)]
         pending = []
-    if general and general.hold:
-        holds = [h if h.seconds else replace(h, seconds=general.hold) for h in holds]
+    elif implicit and not holds and setup:
+        holds = [HoldPlan(None, None, (), None, exercise.line)]  # "Full body: reach your arms past your head."
+    if general and general.hold or page_hold:
+        length = general.hold if general and general.hold else page_hold
+        holds = [h if h.seconds else replace(h, seconds=length) for h in holds]
     if holds and pending and holds[-1].release is None and not side_rule(pending[0]):
         # "Walk your hands back and come up slowly": how the last hold ends.
         holds[-1] = replace(holds[-1], release=pending.pop(0))

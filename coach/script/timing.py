@@ -148,24 +148,27 @@ REPS_DONE = re.compile(
 REPEAT = re.compile(r"\brepeat\b|\bdo (?:it|this|the same) again\b", re.IGNORECASE)
 
 _LIMB = r"(?:side|leg|arm|knee|foot|hip|hand|direction|shoulder|ankle)s?"
+HANDS_ON = re.compile(r"\b(?:a |one )?(?:hand|hands|palm|palms|foot|feet|finger|fingers)(?:\s+(?:on|under|behind|over|of))?\s*$",
+                      re.IGNORECASE)
+"""Where "each knee" is a place ("a hand on each knee"), not a side done in turn."""
 PER_SIDE = re.compile(
     rf"\b(?:on |for |with )?(?:each|every) {_LIMB}\b|\bboth sides\b|\bper {_LIMB}\b"
     r"|\balternat(?:e|ing)\b",
     re.IGNORECASE,
 )
 OTHER_SIDE = re.compile(
-    rf"\b(?:on|with|using|for|to) the (?:other|opposite|second) {_LIMB}\b"
-    rf"|\b(?:repeat|switch|change|swap|do|perform|practi[cs]e)\b[^.;]{{0,80}}?\b(?:other|opposite|second) {_LIMB}\b"
+    rf"\b(?:on|with|using|for) the (?:other|opposite|second) {_LIMB}\b"
+    rf"|\b(?:repeat|switch|swop|change|swap|do|perform|practi[cs]e)\b[^.;]{{0,80}}?\b(?:other|opposite|second) {_LIMB}\b"
     rf"|^\W*(?:now |then |and )*(?:(?:do|stretch|work|try) )?the (?:other|opposite) {_LIMB}\b"
-    rf"|\b(?:switch|change|swap|reverse) (?:sides|legs|arms|feet|knees|hands|directions)\b"
-    rf"|\b(?:before|then|and) (?:switching|changing|swapping)(?: (?:to the other )?(?:sides?|legs?|arms?))?\b"
+    rf"|\b(?:switch|change|swap|swop|reverse) (?:sides|legs|arms|feet|knees|hands|directions)\b"
+    rf"|\b(?:before|then|and) (?:switching|changing|swapping|swopping)(?: (?:to the other )?(?:sides?|legs?|arms?))?\b"
     rf"|\b(?:then|and|now) (?:switch|swap|change)\s*(?:[.!]|$)"
-    rf"|\b(?:practi[cs]e|repeat|do the same|change to|switch to)\b[^.;]{{0,80}}?\b(?:on|with|to|for) (?:the|your) (?:left|right) {_LIMB}\b",
+    rf"|\b(?:practi[cs]e|repeat|do the same|change to|switch to)\b[^.;]{{0,80}}?\b(?:on|with|to|for) (?:the|your) (?:left|right)(?: {_LIMB}\b|(?=\s*(?:[.;!,]|$)))",
     re.IGNORECASE,
 )
 SIDE_WORD = re.compile(
     rf"\b(left|right)\b(?! (?:away|now|angle|here|there|on top|in front|under|over|down|up|through|into|behind|"
-    r"beside|above|below|along|across|next to))"
+    r"beside|above|below|along|across|next to|back (?:onto|on|to|into|down|up|in)\b))"
     rf"|\bone ({_LIMB})\b|\bboth sides\b",
     re.IGNORECASE,
 )
@@ -188,6 +191,10 @@ BARE_HOLD = re.compile(
     r"\s*(?:[.!;,]|$|\b(?:as long as|until|while)\b)",
     re.IGNORECASE,
 )
+BARE_MID = re.compile(
+    r"(?:,\s*|\band\s+|\bthen\s+)(?:hold|stay)(?:\s+(?:there|here|still))?\s*(?=[.,;!]|$)",
+    re.IGNORECASE)
+""""roll your head to the right, hold, then ... to the left and hold.": holds with no length."""
 TIMING_WORDS = re.compile(
     r"\b(?:seconds?|secs?|minutes?|mins?|hours?|breaths|counts?|times|reps?|repetitions?|sets|repeat)\b",
     re.IGNORECASE,
@@ -301,6 +308,8 @@ def duration_rule(text: str) -> list[tuple[re.Match, Span]]:
             continue
         if is_single_breath(text, m) or not_a_hold(text, m):
             continue
+        if m.re is DURATION and VAGUE.match((m.group("da") or m.group("ea") or "").strip()):
+            continue  # "Take several deep breaths": no length given
         found.append((m, seconds_of(m)))
     if not found:
         found = [(m, seconds_of(m)) for m in BREATHE_TIMES.finditer(text)][:1]
@@ -508,7 +517,8 @@ REPEAT_BOTH = re.compile(
     r"|\b(?:then|now)\b[^.;]{0,20}?\bboth (?:knees|legs|feet|arms) together\b[^.;]{0,30}\bsame\b",
     re.IGNORECASE)
 """"Repeat same action with both knees together": one more hold, both sides at once."""
-BOTH_ONE_OTHER = re.compile(rf"\bone {_LIMB}\b.*\bthe other {_LIMB}\b", re.IGNORECASE)
+BOTH_ONE_OTHER = re.compile(
+    rf"\bone {_LIMB}\b.*\b(?:the|to) other(?: {_LIMB})?\b|\bside to side\b|\bone {_LIMB} to the other\b", re.IGNORECASE)
 BOTH_LIMBS = re.compile(r"\bboth (?:knees|legs|feet|sides|hips|shoulders)\b", re.IGNORECASE)
 """A movement of both limbs at once ("Draw both knees to your chest"): no side."""
 
@@ -518,7 +528,7 @@ def read_timing(text: str) -> Timing:
     """Apply every rule to one sentence (cached: the parser and the planner
     ask about the same sentences)."""
     timing = Timing(
-        per_side=bool(PER_SIDE.search(text)),
+        per_side=any(not HANDS_ON.search(text[: m.start()]) for m in PER_SIDE.finditer(text)),
         other_side=bool(OTHER_SIDE.search(text)),
         side=side_rule(text),
         general=bool(GENERAL.search(text)),
@@ -543,9 +553,11 @@ def read_timing(text: str) -> Timing:
             timing, hold=span, hold_at=hold_phrase(text, m), problem=problem,
             hold_ends=tuple(h.end() for h, _ in holds), same_hold=m.re is SAME_HOLD,
         )
-    elif BARE_HOLD.search(text):
-        m = BARE_HOLD.search(text)
-        timing = replace(timing, bare_hold=True, hold_at=(m.start(), m.end()))
+    elif BARE_HOLD.search(text) or BARE_MID.search(text):
+        found = sorted([*BARE_HOLD.finditer(text), *BARE_MID.finditer(text)], key=lambda m: m.start())
+        m = found[0]
+        timing = replace(timing, bare_hold=True, hold_at=(m.start(), m.end()),
+                         hold_ends=tuple(f.end() for f in found) if len(found) > 1 else ())
     count = reps_rule(text)
     if count.total or count.more:
         timing = replace(timing, reps=count.total, sets=count.sets, more_reps=count.more,
