@@ -126,16 +126,7 @@ def make_pdf(text: str, path: Path, columns: int = 1, running: bool = False) -> 
 
 
 PDF_GAPS: dict = {}
-PDF_LAYOUT_GAPS = {
-    ("eddiejackman-mobility", 2): "a justified line of a narrow column spreads its words so far that "
-                                  "pdfminer cuts it into pieces (its char_margin would need 4, which "
-                                  "joins columns under ~20 pt apart)",
-    ("getmovingwellness-post-adjustment", 2): "in two columns the reader joins a title onto the "
-                                              "field line before it ('... on your bed Low Back "
-                                              "Rotation') and scatters a wrapped intro line",
-    ("222health-chiro-spine", 2): "in two columns the plain title line 'Trunk Arching' is not found as a "
-                                  "title: its steps join 'Side Back Stretch'",
-}
+PDF_LAYOUT_GAPS: dict = {}
 PDF_CASES = [c for c in CASES if source_of(c).suffix in (".txt", ".md")]
 
 

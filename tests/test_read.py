@@ -139,7 +139,7 @@ HANDOUT_SHAPE = WORDPRESS_SHAPE + [(6, [(10, None)]), (3, [(15, "left"), (15, "r
 
 
 def make_handout(path: Path, columns: int, body: float = 10, title_size: float = 13,
-                 spacing: float = 2, balance: bool = True) -> None:
+                 spacing: float = 2, balance: bool = True, align: str = "LEFT") -> None:
     """A physio's handout: a large title across the page, then the text
     flowing in ``columns`` columns (balanced: the column break falls where it
     falls, here between a title and its text), a running header and a
@@ -163,7 +163,7 @@ def make_handout(path: Path, columns: int, body: float = 10, title_size: float =
     pdf.set_font("Helvetica", "B", 18)
     pdf.multi_cell(0, 9, "Home Exercise Programme: Lower Back")
     pdf.ln(4)
-    with pdf.text_columns(ncols=columns, gutter=10, balance=balance) as cols:
+    with pdf.text_columns(ncols=columns, gutter=10, balance=balance, text_align=align) as cols:
         for kind, text in HANDOUT:
             if kind == "h":
                 pdf.set_font("Helvetica", "B", title_size)
@@ -176,15 +176,16 @@ def make_handout(path: Path, columns: int, body: float = 10, title_size: float =
     pdf.output(str(path))
 
 
-@pytest.mark.parametrize("columns,body,title_size,spacing,balance", [
-    (1, 10, 13, 2, True),    # one column, titles in a larger print
-    (2, 10, 13, 2, True),    # two balanced columns: "2. Pelvic tilt" ends the left one
-    (2, 13, 13, 2, True),    # titles only in bold, the body's size
-    (2, 12, 14, 40, False),  # two columns over two pages
-], ids=["one-column", "two-columns", "bold-titles", "two-pages"])
-def test_handout_reads_as_written(tmp_path, columns, body, title_size, spacing, balance):
+@pytest.mark.parametrize("columns,body,title_size,spacing,balance,align", [
+    (1, 10, 13, 2, True, "LEFT"),    # one column, titles in a larger print
+    (2, 10, 13, 2, True, "LEFT"),    # two balanced columns: "2. Pelvic tilt" ends the left one
+    (2, 13, 13, 2, True, "LEFT"),    # titles only in bold, the body's size
+    (2, 12, 14, 40, False, "LEFT"),  # two columns over two pages
+    (3, 10, 13, 2, True, "JUSTIFY"),  # three narrow justified columns: words spread far apart
+], ids=["one-column", "two-columns", "bold-titles", "two-pages", "three-justified"])
+def test_handout_reads_as_written(tmp_path, columns, body, title_size, spacing, balance, align):
     path = tmp_path / "handout.pdf"
-    make_handout(path, columns, body, title_size, spacing, balance)
+    make_handout(path, columns, body, title_size, spacing, balance, align)
     text = pdf_to_text(path.read_bytes())
     assert "Riverside Physio" not in text and "call us" not in text and "Page 1" not in text
     assert text.startswith("# Home Exercise Programme: Lower Back\n")

@@ -1,9 +1,10 @@
 """A PDF handout -> routine text.
 
 pdfminer.six (pure Python, no system library) gives each page's text boxes
-with their positions and font sizes. We put the boxes in reading order
-(full-width boxes in turn, and between them the left column before the right
-one), drop running headers, footers and page numbers (a box in the top or
+with their positions and font sizes. We put back the pieces pdfminer cuts a
+widely spaced justified line into, put the boxes in reading order (boxes
+across the columns in turn, and between them each column left to right: two
+columns, or a leaflet's three), drop running headers, footers and page numbers (a box in the top or
 bottom margin whose text, digits aside, comes back on another page, or that
 is only a page number), and mark short runs of lines in a larger print as
 headings (the largest print ``#``, the others ``##``), or, when only the
@@ -25,6 +26,12 @@ MARGIN = 0.09
 ITEM_START = re.compile(r"[-•*–]\s|\(?\d{1,3}[.):]+(?:\s|[A-Z])|#\d")
 """A line that starts a list item or a numbered title ("1. ", "3.Side Bends"):
 never the rest of a wrapped line."""
+FIELD_START = re.compile(r"[A-Z][A-Za-z-]*(?: [A-Za-z-]+){0,2}:\s")
+"""A line that opens with a label: "Note: ", "Starting position: "."""
+TITLE_LINE = re.compile(r"(?:[A-Z0-9][\w'’-]*|[a-z]{1,3})(?:,?\s+(?:[A-Z0-9][\w'’-]*|[a-z]{1,3}))*")
+"""A line in title case: "Low Back Rotation", "Figure-4 Stretch, Alternate 1"."""
+JOIN_GAP = 1.6
+"""Widest gap, in ems, between two pieces of one justified line."""
 HEADING_SIZE = 1.15
 """Print this much larger than the body text is a heading."""
 BOLD = re.compile(r"bold|black|heavy|semibold|demi", re.IGNORECASE)
@@ -46,61 +53,100 @@ class _Box:
     bold: bool = False
 
 
+@dataclass
+class _Line:
+    x0: float
+    y0: float
+    x1: float
+    y1: float
+    text: str
+    size: float
+    bold: bool
+
+
+def _lines_of(box) -> list[_Line]:
+    from pdfminer.layout import LTChar, LTTextLine
+
+    found = []
+    for line in box:
+        if not isinstance(line, LTTextLine):
+            continue
+        chars = [c for c in line if isinstance(c, LTChar) and c.get_text().strip()]
+        text = " ".join(line.get_text().split())
+        if chars and text:
+            bold = sum(bool(BOLD.search(c.fontname)) for c in chars) > len(chars) / 2
+            found.append(_Line(line.x0, line.y0, line.x1, line.y1, text,
+                               round(statistics.median(c.size for c in chars), 1), bold))
+    return found
+
+
+def _join_pieces(groups: list[list[_Line]]) -> list[list[_Line]]:
+    """A justified line spreads its words so far apart that pdfminer can cut
+    it into pieces (lines of their own, often boxes of their own): put each
+    piece back at the end of the line it belongs to, the nearest one on the
+    same baseline less than JOIN_GAP ems to its left (a column's gutter is
+    wider)."""
+    rows: dict[int, list[_Line]] = {}
+    for group in groups:
+        for line in group:
+            rows.setdefault(round(line.y0 / 2), []).append(line)
+    gone: set[int] = set()
+    for line in sorted((ln for g in groups for ln in g), key=lambda ln: ln.x0):
+        near = [ln for key in (round(line.y0 / 2) + d for d in (-1, 0, 1)) for ln in rows.get(key, ())]
+        before = [ln for ln in near if ln is not line and id(ln) not in gone
+                  and abs(ln.y0 - line.y0) < 0.3 * line.size and ln.x1 <= line.x0 + 1
+                  and line.x0 - ln.x1 < JOIN_GAP * line.size]
+        if before:
+            head = max(before, key=lambda ln: ln.x1)
+            head.text, head.x1 = head.text + " " + line.text, line.x1
+            gone.add(id(line))
+    return [kept for g in groups if (kept := [ln for ln in g if id(ln) not in gone])]
+
+
 def _boxes(data: bytes) -> tuple[list[_Box], list[tuple[float, float]]]:
     from pdfminer.high_level import extract_pages
-    from pdfminer.layout import LAParams, LTChar, LTTextBox, LTTextLine
+    from pdfminer.layout import LAParams, LTTextBox
 
     boxes, pages = [], []
     try:
         for number, page in enumerate(extract_pages(io.BytesIO(data), laparams=LAParams()), 1):
             pages.append((page.width, page.height))
-            for element in page:
-                if not isinstance(element, LTTextBox):
-                    continue
+            groups = [lines for element in page if isinstance(element, LTTextBox)
+                      if (lines := _lines_of(element))]
+            for group in _join_pieces(groups):
                 # A box can hold a title in a larger print and the text under
                 # it: each run of lines in one print size is a box of its own.
-                runs: list[tuple[tuple[float, bool], list]] = []
-                for line in element:
-                    if not isinstance(line, LTTextLine):
-                        continue
-                    chars = [c for c in line if isinstance(c, LTChar) and c.get_text().strip()]
-                    if not chars:
-                        continue
-                    bold = sum(bool(BOLD.search(c.fontname)) for c in chars) > len(chars) / 2
-                    key = (round(statistics.median(c.size for c in chars), 1), bold)
-                    if runs and runs[-1][0] == key:
-                        runs[-1][1].append(line)
+                runs: list[list[_Line]] = []
+                for line in group:
+                    if runs and (runs[-1][-1].size, runs[-1][-1].bold) == (line.size, line.bold):
+                        runs[-1].append(line)
                     else:
-                        runs.append((key, [line]))
-                for (size, bold), lines in runs:
-                    text = _unwrap(lines)
-                    if text:
-                        boxes.append(_Box(number, min(ln.x0 for ln in lines), min(ln.y0 for ln in lines),
-                                          max(ln.x1 for ln in lines), max(ln.y1 for ln in lines), text,
-                                          size, bold))
+                        runs.append([line])
+                for lines in runs:
+                    boxes.append(_Box(number, min(ln.x0 for ln in lines), min(ln.y0 for ln in lines),
+                                      max(ln.x1 for ln in lines), max(ln.y1 for ln in lines),
+                                      _unwrap(lines), lines[0].size, lines[0].bold))
     except Exception as exc:  # pdfminer raises many types for broken files
         raise RoutineError(f"this PDF cannot be read ({type(exc).__name__}); "
                            "save the handout's text as a .txt file instead") from None
     return boxes, pages
 
 
-def _unwrap(lines) -> str:
+def _unwrap(lines: list[_Line]) -> str:
     """A box's lines, with the lines that the layout wrapped joined again: a
     line that reaches (nearly) the box's right edge goes on in the next one,
-    unless that one starts a list item."""
-    texts = [(" ".join(line.get_text().split()), line.x1) for line in lines]
-    texts = [(t, x1) for t, x1 in texts if t]
-    if not texts:
-        return ""
-    right = max(x1 for _, x1 in texts)
+    unless that one starts a list item or a field ("Note: …"), or is a short
+    line in title case (the next exercise's name)."""
+    right = max(line.x1 for line in lines)
     left = min(line.x0 for line in lines)
-    out = [texts[0][0]]
-    for (prev, prev_x1), (text, _) in zip(texts, texts[1:]):
-        wrapped = prev_x1 >= right - 0.15 * (right - left) and len(prev.split()) > 6
-        if wrapped and not ITEM_START.match(text):
-            out[-1] += " " + text
+    out = [lines[0].text]
+    for prev, line in zip(lines, lines[1:]):
+        wrapped = prev.x1 >= right - 0.15 * (right - left) and len(prev.text.split()) > 3
+        if wrapped and not ITEM_START.match(line.text) and not FIELD_START.match(line.text) \
+                and not (len(line.text.split()) <= 6 and TITLE_LINE.fullmatch(line.text)):
+            out[-1] += " " + line.text
         else:
-            out.append(text)
+            out.append(line.text)
     return "\n".join(out)
 
 
@@ -137,22 +183,53 @@ def _running(boxes: list[_Box], pages: list[tuple[float, float]]) -> set[int]:
     }
 
 
+def _column_starts(boxes: list[_Box], width: float) -> list[float]:
+    """Left edges of the page's columns: where its narrow boxes start, in
+    clusters (an indented list stays in its column)."""
+    starts: list[list[float]] = []
+    for x in sorted(b.x0 for b in boxes if b.x1 - b.x0 < 0.45 * width):
+        if starts and x - starts[-1][-1] <= 0.12 * width:
+            starts[-1].append(x)
+        else:
+            starts.append([x])
+    return [c[0] for c in starts]
+
+
 def _reading_order(page_boxes: list[_Box], width: float) -> list[_Box]:
-    """Full-width boxes top to bottom; between two of them, the left column
-    then the right one."""
-    middle = width / 2
+    """Boxes across the columns top to bottom; between two of them, each
+    column in turn, left to right (two columns, or a three-fold leaflet's
+    three). Boxes that are not side by side stay in order from the top."""
+    starts = _column_starts(page_boxes, width)
+    tolerance = 0.02 * width
+
+    def column(b: _Box) -> int:
+        return max([i for i, x in enumerate(starts) if x <= b.x0 + tolerance], default=0)
+
+    def spans(b: _Box) -> bool:
+        later = [x for x in starts if x > b.x0 + tolerance]
+        return bool(later) and b.x1 > later[0] + tolerance
+
     ordered: list[_Box] = []
     band: list[_Box] = []
 
+    def side_by_side() -> bool:
+        """Do boxes of two columns share some height? (A sweep from the bottom.)"""
+        active: list[tuple[float, int]] = []
+        for b in sorted(band, key=lambda b: b.y0):
+            active = [(top, c) for top, c in active if top > b.y0]
+            if any(c != column(b) for _, c in active):
+                return True
+            active.append((b.y1, column(b)))
+        return False
+
     def flush() -> None:
-        left = [b for b in band if b.x0 < middle - 0.02 * width]
-        right = [b for b in band if b not in left]
-        ordered.extend(sorted(left, key=lambda b: -b.y1) + sorted(right, key=lambda b: -b.y1))
+        if side_by_side():
+            band.sort(key=lambda b: (column(b), -b.y1))
+        ordered.extend(band)
         band.clear()
 
     for b in sorted(page_boxes, key=lambda b: -b.y1):
-        spans = b.x0 < middle - 0.02 * width and b.x1 > middle + 0.02 * width
-        if spans:
+        if spans(b):
             flush()
             ordered.append(b)
         else:
