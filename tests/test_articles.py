@@ -31,7 +31,6 @@ KNOWN_GAPS: dict[str, str] = {
     "latimes-chair-twist": "exercise titles not all found (1 of 2 exercises)",
     "nhsinform-back-pain": "exercise titles not all found (1 of 3 exercises)",
     "pilatesbody-three-for-backs": "exercise titles not all found (1 of 3 exercises)",
-    "spavert-lower-back": "exercise titles not all found (3 of 7 exercises)",
     "sportsandmartialarts-neck": "2 phantom exercise(s) from non-exercise sections",
     "urmstonphysio-neck": "fails: no exercises found; give each exercise a title line (or a '#",
 }

@@ -180,3 +180,84 @@ def test_page_chrome_is_never_an_exercise():
 def test_nothing_to_read_says_so():
     with pytest.raises(RoutineError, match="no exercises found"):
         parse_routine("Welcome to our clinic.\n\nWe are open on Mondays.\n")
+
+
+def test_a_sequence_one_line_per_pose():
+    text = ("A Back Sequence\n\nHere is a sequence for your back.\n\n"
+            "Sit comfortably, legs crossed, hips elevated (optional)\n"
+            "Sitting back arch:  5 breaths\nSitting twist R&L:  5 breaths per side\n"
+            "Walk hands forward:  5 breaths  arms shoulder width\n"
+            "Roll back down to the floor with your knees bent\n"
+            "Knees to chest:  5 breaths\nBent knee twist  5 breaths\nKnees to chest:  5 breaths\n"
+            "Savasana with a blanket under the knees\n")
+    routine = parse_routine(text)
+    assert [e.name for e in routine.exercises] == [
+        "Sitting back arch", "Sitting twist R&L", "Walk hands forward", "Knees to chest",
+        "Bent knee twist", "Knees to chest", "Savasana with a blanket under the knees"]
+    # the transitions between poses are notes, not parts of a pose
+    assert [n.line for n in routine.notes if n.text.startswith(("Sit comf", "Roll back"))] == [5, 9]
+
+
+def test_run_in_paragraphs_and_unnamed_timed_paragraphs():
+    text = ("Lower back\n\nPiriformis stretch. On your back, cross one ankle over the other knee. "
+            "Hold for 5-10 breaths then switch sides.\n\n"
+            "Dandasana (staff pose) sit tall with the legs out long. Take 10-15 breaths.\n\n"
+            "Constructive rest pose. On your back, knees bent. Breathe here for 5-10 minutes.\n\n"
+            "Child's pose, 15-20 breaths.\n\n"
+            "Do not overdo it. Stop if the pain lasts more than 15 minutes.\n")
+    routine = parse_routine(text)
+    assert [e.line for e in routine.exercises] == [3, 5, 7, 9]
+    assert routine.exercises[0].name == "Piriformis stretch"
+    assert any(n.line == 11 for n in routine.notes)
+
+
+def test_nameless_bullets_that_are_each_an_exercise():
+    text = ("Stretching Neck and Shoulders\n\n"
+            "  • Lift your shoulders up toward your ears. Hold this for five seconds. Repeat three times.\n"
+            "  • Slide your head straight back. Hold for 20 counts and repeat five to 10 times.\n"
+            "  • Drop your head to the left. Hold and then repeat on the right side.\n"
+            "  • With your hands behind your head, squeeze your shoulder blades together.\n\n"
+            "Get More Information\n\nContact our team for help.\n")
+    assert lines_of(text) == [3, 4, 5, 6]
+
+
+def test_steps_in_bullets_under_headings_stay_steps():
+    text = ("## Down Dog\n\n- Kneel on all fours. Tuck your toes.\n- Lift your hips. Hold for 5 breaths.\n\n"
+            "## Up Dog\n\n- Lower your hips. Lift your chest.\n- Hold for 3 breaths. Return to Down Dog.\n")
+    assert names(text) == ["Down Dog", "Up Dog"]
+
+
+def test_slash_numbering_and_page_parts_in_capitals():
+    text = ("8 yoga moves\n\nIF YOU HAVE JUST A FEW MINUTES, DO...\n\n1/ Pigeon pose\n\n"
+            "Bend your left leg. Hold for at least 45 seconds. Repeat on the right leg.\n\n"
+            "IF YOU HAVE 10 MINUTES, ADD...\n\n2/ High lunge\n\nStep your left foot back. "
+            "Raise and lower three or four times.\n")
+    routine = parse_routine(text)
+    assert [e.name for e in routine.exercises] == ["Pigeon pose", "High lunge"]
+    assert all("MINUTES" not in s.text for s in routine.exercises[0].steps)
+
+
+def test_one_line_titles_with_an_instruction_each():
+    text = ("Morning Stretches\n\nHold each position for five breaths.\n\nWhile lying on your back:\n\n"
+            "Full body: Reach your arms past your head and point your toes.\n\n"
+            "Knee to Chest: Draw one knee in to your chest. Repeat on opposite side.\n\n"
+            "Double Knee to Chest: Draw both knees in to your chest.\n")
+    assert names(text) == ["Full body", "Knee to Chest", "Double Knee to Chest"]
+
+
+def test_a_numbered_list_of_pose_names_without_instructions():
+    text = ("5 Key Yoga Poses\n\n  1. Pigeon Pose\n  • Advantages: Opens the hips.\n\n"
+            "2. Lunge & Quad Stretch\n\n  • Advantages: Opens your hips.\n\n3. Reclining Pigeon\n\n"
+            "  • Advantages: Stretches glutes.\n\nGreat but how long do you hold the stretches for\n\n"
+            "Beginners 30 seconds to advanced 60 seconds+\n")
+    routine = parse_routine(text)
+    assert [e.name for e in routine.exercises] == ["Pigeon Pose", "Lunge & Quad Stretch", "Reclining Pigeon"]
+    assert any("60 seconds" in n.text for n in routine.notes)
+
+
+def test_schedule_labels_and_a_count_in_the_title():
+    text = ("Desk Stretches\n\n1st Hour: Touch your toes – 5 seconds, 3 times\n\n"
+            "2nd Hour: Tip-toes and stretch up – 5 seconds, 3 times\n\n3rd Hour: Squat 10 times\n")
+    routine = parse_routine(text)
+    assert [e.name for e in routine.exercises] == ["Touch your toes", "Tip-toes and stretch up", "Squat"]
+    assert [s.text for s in routine.exercises[2].steps] == ["10 times"]

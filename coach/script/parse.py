@@ -60,7 +60,7 @@ NAMED_LABEL_NUMBER = re.compile(
 ORDINAL_LABEL = re.compile(r"(\d{1,2})(?:st|nd|rd|th)\s+([A-Z][a-z]{2,12})\s*:\s*")
 """"1st Hour: Touch your toes – 5 seconds"."""
 HASH_NUMBER = re.compile(r"#\s?(\d{1,3})(?!\d)(?:\s*[.):]+|\s+[-–—])?(?=\s|[A-Z]|$)\s*")
-PUNCT_NUMBER = re.compile(r"(\()?(\d{1,3})\s*([.):]+)(?=\s|[A-Z]|$)\s*")
+PUNCT_NUMBER = re.compile(r"(\()?(\d{1,3})\s*([.):/]+)(?=\s|[A-Z]|$)\s*")
 GLUED_NUMBER = re.compile(r"(\d{1,2})(?=[A-Z][A-Za-z])")
 SPACE_NUMBER = re.compile(r"(\d{1,2})\s+(?=[A-Z][a-z])")
 NOT_AFTER_NUMBER = re.compile(
@@ -136,6 +136,10 @@ class _Section:
     line: int
     items: list[_Item] = field(default_factory=list)
     style: tuple = ()
+    timing: str | None = None  # a timing written in the title ("Cat-Cow (60 sec)")
+    number: int = 0  # the number of a numbered title
+    solo: bool = False  # an exercise by its form: one paragraph, bullet or line
+    level: int = 0  # heading level of its title
 
 
 # ------------------------------------------------------------------- lines
@@ -155,7 +159,7 @@ def clean_inline(text: str) -> str:
 
 
 NOISE_LINE = re.compile(
-    r"(?:skip to (?:main )?content|skip navigation|advertisement|sponsored|share (?:this|on)\b.*|"
+    r"(?:skip to (?:main )?content|skip navigation|advertisement\b.{0,40}|sponsored|share (?:this|on)\b.*|"
     r"(?:share|print|email|tweet|pin it|save)(?:\s*[|/·•]\s*\w+)*|"
     r"(?:print|share|email|download)(?: and print)? (?:this )?(?:page|article|post|story|exercise|sheet)\b.*|"
     r"(?:image|photo|photograph|picture|illustration|video|credit)s?(?: credit)?\s*(?::|by|courtesy)\b.*|"
@@ -191,9 +195,10 @@ def is_noise(raw: str) -> bool:
     text = clean_inline(raw)
     if NOISE_LINE.fullmatch(text):
         return True
-    if not re.search(r"\d", raw) and MENU.fullmatch(raw.strip()):
+    if ("  " in raw or "|" in raw) and not re.search(r"\d", raw) and MENU.fullmatch(raw.strip()):
         return True
-    return bool(CRUMBS.fullmatch(text)) and not TERMINAL.search(text) and len(text.split()) <= 16
+    return bool(re.search(r"[›»>/]", text)) and bool(CRUMBS.fullmatch(text)) \
+        and not TERMINAL.search(text) and len(text.split()) <= 16
 
 
 def number_form(text: str) -> tuple[int, str, str, str] | None:
@@ -211,13 +216,24 @@ def number_form(text: str) -> tuple[int, str, str, str] | None:
         return int(m.group(1)), "#", text[m.end():], ""
     if m := PUNCT_NUMBER.match(text):
         punct = m.group(3)
-        form = "(N)" if m.group(1) else "N)" if punct.startswith(")") else "N:" if punct == ":" else "N."
+        form = "(N)" if m.group(1) else "N)" if punct.startswith(")") else "N:" if punct == ":" \
+            else "N/" if punct == "/" else "N."
         return int(m.group(2)), form, text[m.end():], ""
     if m := GLUED_NUMBER.match(text):
         return int(m.group(1)), "glued", text[m.end():], ""
     if (m := SPACE_NUMBER.match(text)) and not NOT_AFTER_NUMBER.match(text[m.end():]):
         return int(m.group(1)), "space", text[m.end():], ""
     return None
+
+
+ENTRY = re.compile(
+    r"([A-Z][^:|–—.!?]{1,60}?)(?::\s+|\s{2,}|\s*\|\s*|\s+[–—-]\s+)"
+    r"(?=(?:\d+|one|two|three|four|five|six|seven|eight|nine|ten|a few)\b[^.]{0,30}?"
+    r"\b(?:sec|second|min|minute|breath|rep|repetition|time|count)s?\b)",
+    re.IGNORECASE,
+)
+"""A sequence written one line per pose: "Knees to chest:  5 breaths",
+"Bent knee twist  5 breaths", "Name | 30 sec per side"."""
 
 
 def parse_line(number: int, raw: str) -> _Line:
@@ -243,6 +259,10 @@ def parse_line(number: int, raw: str) -> _Line:
     if m := BYLINE_THEN_NUMBER.match(text):
         text = text[m.end():]
     found = number_form(text)
+    if not found and (m := ENTRY.match(text)) and not is_field(text):
+        name = clean_inline(m.group(1))
+        if not _starts_with_verb(name) or text[m.end(1):m.end(1) + 1] == ":":
+            return _Line(number, "text", clean_inline(text), indent=indent, form="entry", label=name)
     if found:
         value, form, rest, label = found
         rest = clean_inline(rest)
@@ -298,6 +318,11 @@ def split_numbered(lines: list[_Line]) -> list[_Line]:
             continue
         name = text[:-1] if text.endswith(":") else text
         if is_title_text(name, 16) and not FUNCTION_END.search(name):
+            nxt = next((ln for ln in lines[i + 1:] if ln.kind != "blank"), None)
+            bare, timing = title_timing(name)
+            if timing and line.form != "step" and (nxt is None or nxt.kind == "numbered"):
+                titled(bare, timing)  # "11th Hour: Squat 10 times": the count is its text
+                continue
             if line.form == "step":
                 # "Step 2: Turn & hold": a step's own caption, not a sentence to say
                 out.append(_Line(line.number, "blank", ""))
@@ -546,6 +571,8 @@ def find_candidates(lines: list[_Line]) -> list[tuple[int, tuple]]:
                     found.append((i, ("numbered", line.form)))
             elif line.form != "run-in" and len(split_sentences(_Item(StepKind.PROSE, [(0, line.text)]))) >= 2:
                 found.append((i, ("paragraph", line.form)))
+        elif line.kind == "text" and line.form == "entry":
+            found.append((i, ("entry",)))
         elif line.kind == "text":
             text = line.text
             name = text[:-1].rstrip() if text.endswith(":") else text
@@ -565,6 +592,28 @@ def find_candidates(lines: list[_Line]) -> list[tuple[int, tuple]]:
                 found.append((i, ("plain", "all")))
                 if (variant := _plain_style(text)) != "plain":
                     found.append((i, ("plain", variant)))
+    # a sequence one line per pose: its entries, and the short names among them
+    entries = [i for i, s in found if s == ("entry",)]
+    if len(entries) >= 3:
+        near = set(entries)
+        for i, line in enumerate(lines):
+            if i not in near and line.kind == "text" and (i - 1 in near or i + 1 in near) \
+                    and is_title_text(line.text, 10) and not _starts_with_verb(line.text):
+                found.append((i, ("entry",)))
+        found.sort()
+    else:
+        found = [(i, s) for i, s in found if s != ("entry",)]
+    # bullets that are each a whole exercise: most of them have timing of
+    # their own and several sentences
+    bullets = [i for i, line in enumerate(lines) if line.kind == "bullet"]
+    contiguous = all(line.kind in ("bullet", "blank") or line.kind == "text" and lines[i - 1].kind == "bullet"
+                     for i, line in enumerate(lines[bullets[0]:bullets[-1]], start=bullets[0])) if bullets else False
+    if len(bullets) >= 2 and contiguous and not any(line.kind == "heading" for line in lines):
+        sentences = [len(split_sentences(_Item(StepKind.PROSE, [(0, lines[i].text)]))) for i in bullets]
+        timed = sum(own_timing(lines[i].text) for i in bullets)
+        if timed >= max(2, len(bullets) / 2) and sum(n >= 2 for n in sentences) * 3 >= 2 * len(bullets):
+            found.extend((i, ("paragraph", "bullet")) for i in bullets)
+            found.sort()
     # untitled numbered paragraphs are exercises only when every line so
     # numbered is one (a list of one-sentence steps is one exercise's steps)
     steps = {line.form for line in lines if line.kind == "numbered" and not line.title
@@ -573,7 +622,7 @@ def find_candidates(lines: list[_Line]) -> list[tuple[int, tuple]]:
 
 
 PRIOR = {"heading": 0.6, "numbered": 0.5, "upper": 0.35, "colon": 0.3, "run-in": 0.25,
-         "all": 0.1, "paragraph": 0.05}
+         "all": 0.1, "paragraph": 0.05, "entry": 0.2}
 
 
 def _prior(style: tuple) -> float:
@@ -613,7 +662,7 @@ def _imperative(text: str) -> bool:
     """An instruction for structure's sake: a verb first ("Slowly lift…"),
     or after an opening phrase ("Breathing out, fold forwards"); warnings
     and descriptions ("Hunching over a desk…") are not."""
-    text = re.sub(r"^[A-Z][\w ]{0,25}:\s+", "", text)  # "How: Begin on hands and knees"
+    text = re.sub(r"^[A-Z][\w ]{0,25}:\s+", "", text).lstrip("\"'“‘(")  # "How: Begin on hands and knees"
     if WARNING_START.match(text):
         return False
     for clause in re.split(r"[,;:]\s+", text)[:4]:
@@ -622,7 +671,7 @@ def _imperative(text: str) -> bool:
             words = words[1:]
         if words and words[0] in STRUCTURE_VERBS and words[0] not in ("do", "try", "take", "keep"):
             return True
-        if words and words[0] in ("do", "try", "take", "keep") and len(words) > 1:
+        if words and words[0] in ("do", "try", "take", "keep") and len(words) > 1 and words[1] != "not":
             return True
     return False
 
@@ -635,7 +684,8 @@ def _starts_with_verb(text: str) -> bool:
 def own_timing(text: str) -> bool:
     """Timing of this exercise's own ("Hold for 20 seconds"), not advice
     about every exercise ("Each move: 60 seconds")."""
-    if re.match(r"(?:each|every|all)\b", text, re.IGNORECASE):
+    if re.match(r"(?:each|every|all)(?: of the| the| your)? (?:stretch|exercise|move|movement|position|pose|one)",
+                text, re.IGNORECASE):
         return False
     timing = read_timing(text)
     return bool((timing.hold or timing.reps) and not timing.general)
@@ -646,13 +696,19 @@ def reads_as_exercise(title: str, steps: list[Step], explicit: bool = False) -> 
     two instruction sentences; advice sections never are. Under a plain
     title line (``explicit`` false) timing alone is not enough: a
     description ("we sit for six hours a day") has timing too."""
-    if NOT_EXERCISE_TITLES.search(title) or not steps:
+    if _advice_title(title) or not steps:
         return False
     orders = sum(_imperative(s.text) for s in steps)
     if any(own_timing(s.text) for s in steps):
         return explicit or orders >= 1 or bool(EXERCISE_NOUNS.search(title)) \
             or any(is_field(s.text) and own_timing(s.text) for s in steps)
     return orders >= 2
+
+
+def _advice_title(title: str) -> bool:
+    """"Tips", "How often should I stretch?": advice, not an exercise (a
+    hyphenated word such as "Tip-toes" is a name)."""
+    return bool(NOT_EXERCISE_TITLES.search(re.sub(r"\w+(?:-\w+)+", "", title)))
 
 
 def _explicit(style: tuple) -> bool:
@@ -677,7 +733,13 @@ def _breaks(lines: list[_Line], candidates: list[tuple[int, tuple]], style: tupl
                 out.add(i)
         elif line.kind == "text" and len(line.text) < 90:
             text = line.text
-            if PROGRESSION.fullmatch(text):
+            letters = re.sub(r"[^A-Za-z]", "", text)
+            if style != ("plain", "upper") and len(text.split()) >= 3 and letters.isupper() \
+                    and len(letters) > 8 and not _section_start(lines[i]):
+                out.add(i)  # "IF YOU HAVE 10 MINUTES, ADD...": a part of the page
+            elif PROGRESSION.fullmatch(text) or re.search(r"\bhow (?:long|often|many|much)\b", text, re.I) \
+                    and not TERMINAL.search(text[:-1] or "x") and len(text.split()) <= 12 \
+                    and not _imperative(text):
                 out.add(i)
             elif (i == 0 or lines[i - 1].kind == "blank" or _ends_unit(lines[i - 1])) \
                     and not re.search(r"\d", text) and is_title_text(text.rstrip("?:"), 10) \
@@ -686,25 +748,88 @@ def _breaks(lines: list[_Line], candidates: list[tuple[int, tuple]], style: tupl
     return out
 
 
+def _section_start(line: _Line) -> bool:
+    return line.kind in ("heading", "numbered", "bullet") or line.form == "entry"
+
+
 def _sections(lines: list[_Line], starts: list[int], breaks: set[int], style: tuple) -> list[_Section]:
     """Sections from the chosen starts; a break line starts a section of notes."""
     bounds = sorted(set(starts) | breaks)
     starts = set(starts)
-    out = []
+    solo = style[:1] in (("paragraph",), ("entry",))
+    out: list[_Section] = []
+    count = 0
     for a, b in zip(bounds, bounds[1:] + [len(lines)]):
         head = lines[a]
         body = lines[a + 1:b]
-        if a in starts and head.kind == "numbered" and not head.title:
-            # an untitled numbered paragraph: its text is its first step
-            body = [_Line(head.number, "text", head.text, indent=head.indent)] + body
-            title = head.label or f"Exercise {head.level}"
+        rest: list[_Line] = []
+        number = head.level if head.kind == "numbered" else 0
+        if a in starts and solo:
+            # a whole exercise in one paragraph, bullet or line; what follows
+            # up to the next one is not part of it
+            count += 1
+            end = next((j for j, ln in enumerate(body) if ln.kind != "text"), len(body))
+            if head.kind == "bullet" or style == ("entry",):
+                end = 0
+            body, rest = body[:end], body[end:]
+            if style == ("entry",):
+                title = head.label or head.text
+                body = [_Line(head.number, "text", head.text, indent=head.indent)]
+            else:
+                body = [_Line(head.number, "text", head.text, indent=head.indent)] + body
+                title = head.label or f"Exercise {head.level if head.kind == 'numbered' else count}"
         else:
             title = head.text[:-1].rstrip() if head.text.endswith(":") else head.text
         nxt = next((j for j, ln in enumerate(body) if ln.kind != "blank"), None)
-        if nxt is not None and body[nxt].kind == "text" and _same(body[nxt].text, title):
+        if nxt is not None and body[nxt].kind == "text" and _same(body[nxt].text, title) \
+                and not (solo and a in starts):
             body = body[:nxt] + body[nxt + 1:]  # the title repeated as a caption
-        section = _Section(title, head.number, parse_items(body), style if a in starts else ())
+        name, timing = title_timing(title)
+        out.append(_Section(name, head.number, parse_items(body), style if a in starts else (),
+                            timing, number, solo and a in starts,
+                            head.level if head.kind == "heading" else 0))
+        if any(ln.kind != "blank" for ln in rest):
+            first = next(ln for ln in rest if ln.kind != "blank")
+            out.append(_Section("", first.number, parse_items(rest)))
+    if style == ("numbered", "run-in"):
+        out = _run_in_paragraphs(out)
+    return out
+
+
+def _run_in_paragraphs(sections: list[_Section]) -> list[_Section]:
+    """Run-in exercises are one paragraph each ("Pelvic Tilt. Lie on…"):
+    a later paragraph with timing of its own is an exercise of its own
+    ("Child's pose, 15-20 breaths."); one without, when every run-in
+    exercise is a single paragraph, is a note (a closing warning)."""
+    runs = [s for s in sections if s.style]
+    single = sum(len(s.items) == 1 for s in runs[:-1]) * 2 >= max(1, len(runs) - 1)
+    out: list[_Section] = []
+    count = 0
+    for section in sections:
+        if not section.style or len(section.items) < 2:
+            out.append(section)
+            count += bool(section.style)
+            continue
+        count += 1
+        keep = [section.items[0]]
+        extra: list[_Section] = []
+        for item in section.items[1:]:
+            text = " ".join(t for _, t in item.parts)
+            m = re.match(r"([A-Z][\w'’ -]{2,40}?)(?:\s*\(|,|\.|\s+(?:for|sit|stand|lie)\b)", text)
+            named = bool(m) and looks_like_name(m.group(1).strip()) and not WARNING_START.match(text)
+            sentences = [s for _, s in split_sentences(item)]
+            if item.kind == StepKind.PROSE and any(own_timing(s) for s in sentences) \
+                    and (named or any(_imperative(s) for s in sentences)):
+                count += 1
+                name = m.group(1).strip() if named else f"Exercise {count}"
+                extra.append(_Section(name, item.parts[0][0], [item], section.style, solo=True))
+            elif single or extra:
+                extra.append(_Section("", item.parts[0][0], [item]))
+            else:
+                keep.append(item)
+        section.items = keep
         out.append(section)
+        out.extend(extra)
     return out
 
 
@@ -715,15 +840,16 @@ def _same(a: str, b: str) -> bool:
 
 def section_steps(section: _Section) -> list[Step]:
     """The sentences of a section as steps; prose before the first list item
-    is marked as ``lead``."""
+    is marked as ``lead``. A timing written in the title comes first when
+    the text gives none of its own."""
     steps = []
     seen_list = False
-    progression = False
     for item in section.items:
         seen_list = seen_list or item.kind != StepKind.PROSE
         for line, sentence in split_sentences(item):
             steps.append(Step(sentence, line, item.kind, lead=not seen_list))
-    del progression
+    if section.timing and not any(own_timing(s.text) for s in steps):
+        steps.insert(0, Step(section.timing, section.line, StepKind.PROSE))
     return steps
 
 
@@ -740,9 +866,44 @@ def title_timing(title: str) -> tuple[str, str | None]:
     return title, None
 
 
+def exercise_flags(sections: list[_Section]) -> list[bool]:
+    """Which sections are exercises. Each on its own text first; then, when
+    its siblings are exercises, a section of the same style with one
+    instruction is one too ("Full body: Reach your arms past your head."),
+    and a numbered list of exercise names is a list of exercises even when
+    the page gives no instructions (each was shown in a photo)."""
+    steps = [section_steps(s) for s in sections]
+    flags = []
+    for s, st in zip(sections, steps):
+        if not s.style or not s.title and not s.solo:
+            flags.append(False)
+        elif s.solo:
+            flags.append(bool(st) and (s.style == ("entry",) or any(own_timing(x.text) for x in st)
+                                       or any(_imperative(x.text) for x in st)))
+        elif s.style[0] == "heading" and s.level < s.style[1]:
+            # a heading over the exercises ("## The Flow (Repeat 2x)")
+            flags.append(reads_as_exercise(s.title, [x for x in st if x.text != s.timing]))
+        else:
+            flags.append(reads_as_exercise(s.title, st, _explicit(s.style)))
+    styled = [i for i, s in enumerate(sections) if s.style]
+    numbers = [sections[i].number for i in styled]
+    named_list = _explicit(sections[styled[0]].style) and len(styled) >= 3 \
+        and numbers[:3] == [1, 2, 3] \
+        and sum(bool(EXERCISE_NOUNS.search(sections[i].title)) for i in styled) * 2 >= len(styled) \
+        if styled else False
+    same_line = sections[styled[0]].style in (("numbered", "run-in"),) or named_list if styled else False
+    if (sum(flags) >= 2 or sum(flags) and len(styled) >= 3 or named_list) and same_line:
+        for i in styled:
+            s = sections[i]
+            if flags[i] or not steps[i] and not named_list or _advice_title(s.title):
+                continue
+            if any(_imperative(x.text) for x in steps[i]) or named_list:
+                flags[i] = True
+    return flags
+
+
 def _style_score(sections: list[_Section]) -> int:
-    return sum(bool(s.style) and reads_as_exercise(s.title, section_steps(s), _explicit(s.style))
-               for s in sections)
+    return sum(exercise_flags(sections))
 
 
 def _opening_title(sections: list[_Section]) -> bool:
@@ -821,8 +982,8 @@ def parse_routine(text: str, name: str = "routine") -> Routine:
     style, starts, breaks = choose(lines)
     sections = _sections(lines, starts, breaks, style) if starts else []
     # which sections are exercises
-    chosen = [s for s in sections
-              if s.style and reads_as_exercise(s.title, section_steps(s), _explicit(s.style))]
+    flags = exercise_flags(sections)
+    chosen = [s for s, f in zip(sections, flags) if f]
     index_of = {}
     for i, ln in enumerate(lines):
         index_of.setdefault(ln.number, i)
@@ -837,12 +998,10 @@ def parse_routine(text: str, name: str = "routine") -> Routine:
     seen: dict[str, tuple[str, int, list[Step]]] = {}
     for section in sections:
         steps = section_steps(section)
-        if section in chosen:
-            name_, timing = title_timing(section.title)
-            if timing and not any(own_timing(s.text) for s in steps):
-                steps.insert(0, Step(timing, section.line, StepKind.PROSE, lead=False))
-            key = re.sub(r"\W+", " ", name_).strip().lower()
-            same = seen.get(key)
+        if any(section is c for c in chosen):
+            name_ = section.title
+            key = (re.sub(r"\W+", " ", name_).strip().lower(), section.number)
+            same = seen.get(key) if section.number else None
             if same is not None:
                 # the program listed twice (a summary, then the details)
                 known = {s.text for s in same[2]}
@@ -851,7 +1010,7 @@ def parse_routine(text: str, name: str = "routine") -> Routine:
             exercises.append((name_, section.line, steps))
             seen[key] = exercises[-1]
         else:
-            if section.line != (lines[title_index].number if title_index is not None else None):
+            if section.title and section.line != (lines[title_index].number if title_index is not None else None):
                 notes.append(Step(section.title, section.line, StepKind.PROSE))
             notes.extend(steps)
     if not exercises:
