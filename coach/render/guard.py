@@ -147,25 +147,43 @@ def _busy(stretches: Iterable[tuple[int, int]]) -> Iterator[tuple[int, int]]:
 def _guarded(raw: Callable[[int, int], np.ndarray], start: int, count: int) -> np.ndarray:
     lo = (start - CONTEXT) // HOLD * HOLD
     hi = -(-(start + count + CONTEXT) // HOLD) * HOLD
-    out = guard(raw(lo, hi - lo))[start - lo: start - lo + count] * np.float32(32767)
-    return np.rint(np.clip(out, -32767, 32767, out=out), out=out).astype(np.int16)
+    # The stretch and TAPS samples either side, which become the zeros
+    # around it: a fresh float32 array (the mixer's) is guarded where it lies.
+    x = raw(lo - TAPS, hi - lo + 2 * TAPS)
+    padded = x if x.dtype == np.float32 and x.flags.owndata and x.flags.writeable else np.empty(len(x), np.float32)
+    padded[:TAPS] = padded[-TAPS:] = 0.0
+    admit(x[TAPS: -TAPS], padded[TAPS: -TAPS])
+    out = guard_padded(padded)[start - lo: start - lo + count]
+    np.multiply(out, np.float32(32767), out=out)
+    np.clip(out, -32767, 32767, out=out)
+    return np.rint(out, out=np.empty(count, np.int16), casting="unsafe")
 
 
 def guard(x: np.ndarray) -> np.ndarray:
     """The guarded signal (float32, the same length). Its first and last
     CONTEXT samples are only context."""
-    # 1. Nothing infinite or absurd gets in. Work in float32 blocks of HOLD
-    #    samples (zeros after the end), with TAPS zeros on either side for
-    #    the interpolation filter.
     size = len(x)
-    if size and not (np.isfinite(np.max(x)) and np.isfinite(np.min(x))):  # NaN reaches both (and
-        # these two passes are faster than one np.sum)
-        x = np.nan_to_num(x, nan=0.0, posinf=0.0, neginf=0.0)
-    blocks = -(-size // HOLD)
-    padded = np.empty(TAPS + blocks * HOLD + TAPS, np.float32)  # not zeros: calloc'd pages fault
+    padded = np.empty(TAPS + -(-size // HOLD) * HOLD + TAPS, np.float32)  # not zeros: calloc'd pages fault
     padded[:TAPS] = padded[TAPS + size:] = 0.0
-    shaped = padded[TAPS: -TAPS].reshape(blocks, HOLD)
-    np.clip(x, -16.0, 16.0, out=padded[TAPS: TAPS + size])
+    admit(x, padded[TAPS: TAPS + size])
+    return guard_padded(padded)[:size]
+
+
+def admit(x: np.ndarray, out: np.ndarray) -> None:
+    """Nothing infinite or absurd gets in: ``x`` (any floats) into ``out``
+    (float32, may be ``x`` itself), NaN and infinities as zeros (one
+    broken sample sends none of them), the rest within +-16."""
+    if len(x) and not (np.isfinite(np.max(x)) and np.isfinite(np.min(x))):  # NaN reaches both (and
+        x = np.nan_to_num(x, nan=0.0, posinf=0.0, neginf=0.0)  # two passes are faster than one sum)
+    np.clip(x, -16.0, 16.0, out=out)
+
+
+def guard_padded(padded: np.ndarray) -> np.ndarray:
+    """``guard`` in place, on ``padded``: float32 within +-16 (``admit``),
+    TAPS zeros, whole blocks of HOLD samples, TAPS zeros. Returns the
+    guarded samples, a view of ``padded``."""
+    signal = padded[TAPS: -TAPS]
+    shaped = signal.reshape(-1, HOLD)
     # 2. Take DC and infrasound away, in the blocks where there is any.
     dc = np.convolve(shaped.sum(axis=1) / HOLD, _TRIANGLE, mode="same")
     dc[np.abs(dc) < DC_FLOOR] = 0.0
@@ -184,7 +202,7 @@ def guard(x: np.ndarray) -> np.ndarray:
     held = np.minimum(held_low(for_peaks, 1), held_low(for_power, POWER_BLOCKS // 2 + 1))
     rows, ramp = ramps(held, 1.0)
     shaped[rows] *= ramp
-    return padded[TAPS: TAPS + size]
+    return signal
 
 
 def ramps(values: np.ndarray, neutral: float) -> tuple[np.ndarray, np.ndarray]:
@@ -220,31 +238,39 @@ def block_true_peaks(padded: np.ndarray) -> np.ndarray:
     left)."""
     aim = 10 ** (AIM_DBTP / 20)
     # 1. Per chunk of ``padded`` (chunk j + 1 is the signal's chunk j): the
-    #    loudest sample, and for the signal's chunks the loudest within one
-    #    chunk (all the filter reaches) and at or after each sample. One
-    #    scratch array serves both steps (fresh large arrays cost page faults).
-    scratch = np.abs(padded)
-    level = chunk_max(scratch)
+    #    loudest sample; for the signal's chunks, the loudest within one
+    #    chunk (all the filter reaches).
+    level = chunk_max(np.abs(padded))
     near = np.maximum(np.maximum(level[:-2], level[1:-1]), level[2:])
-    loud = near * _REACH > aim
+    loud = np.flatnonzero(near * _REACH > aim)
     peaks = np.zeros(len(padded) // HOLD)
-    if not loud.any():  # silence, pauses, quiet sounds
+    if not len(loud):  # silence, pauses, quiet sounds
         return peaks
-    ends = np.maximum(level[1:-1], level[2:])
-    # 2. The largest second difference within a chunk of each chunk.
-    bend = scratch[1:-1]
-    np.subtract(padded[2:], padded[1:-1], out=bend)
-    bend -= padded[1:-1]
-    bend += padded[:-2]
+    # 2. For the loud chunks: the loudest at or after each sample, and the
+    #    largest second difference within a chunk of it. Second differences
+    #    are taken only in the blocks (HOLD samples of the signal) that hold
+    #    a chunk next to a loud one; in the TAPS zeros at either end, only
+    #    the signal's first and last sample bend.
+    rows = len(padded) // HOLD
+    near_loud = np.zeros(rows, bool)
+    for step in range(3):  # padded chunks j, j + 1, j + 2 hold what chunk j reaches
+        near_loud[(np.clip(loud + step, 1, rows * (HOLD // CHUNK)) - 1) // (HOLD // CHUNK)] = True
+    rows = np.flatnonzero(near_loud)
+    around = np.lib.stride_tricks.sliding_window_view(padded, HOLD + 2)[rows * HOLD + TAPS - 1]
+    bend = around[:, 2:] - around[:, 1:-1]
+    bend -= around[:, 1:-1]
+    bend += around[:, :-2]
     np.abs(bend, out=bend)
-    scratch[0] = scratch[-1] = 0.0
-    bends = chunk_max(scratch)
-    bends = np.maximum(np.maximum(bends[:-2], bends[1:-1]), bends[2:])
+    bends = np.zeros(len(level), np.float32)
+    bends[1:-1].reshape(-1, HOLD // CHUNK)[rows] = chunk_max(bend.reshape(-1)).reshape(len(rows), -1)
+    bends[0], bends[-1] = abs(padded[TAPS]), abs(padded[-TAPS - 1])
+    bends = np.maximum(np.maximum(bends[loud], bends[loud + 1]), bends[loud + 2])
+    ends = np.maximum(level[loud + 1], level[loud + 2])
     # 3. Only chunks that may exceed the aim are interpolated: every value
     #    after each of their samples, from the 2 * TAPS samples around it,
     #    one matrix product; their samples count too.
     could = np.maximum(ends, _ENDS * ends + _BENDS * bends)
-    chunk = np.flatnonzero(loud & (could > aim))
+    chunk = loud[could > aim]
     part = np.lib.stride_tricks.sliding_window_view(padded, CHUNK + 2 * TAPS - 1)[chunk * CHUNK + 1]
     between = np.lib.stride_tricks.sliding_window_view(part.astype(np.float64), 2 * TAPS, axis=1) @ _TAPS
     found = np.maximum(np.abs(between).max(axis=(1, 2)), level[chunk + 1])
