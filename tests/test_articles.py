@@ -25,14 +25,10 @@ KNOWN_GAPS: dict[str, str] = {
     "catalystkinetics-neck-level1": "exercise titles not all found (2 of 3 exercises)",
     "christopherconsultants-desk-stretches": "exercise titles not all found (1 of 12 exercises)",
     "dailymail-flexible-friend": "1 phantom exercise(s) from non-exercise sections",
-    "davidberro-sciatica": "exercise titles not all found (1 of 5 exercises)",
     "delawareonline-run-stretch": "exercise titles not all found (1 of 4 exercises)",
     "farmacycounter-mobility-flow": "exercise titles not all found (3 of 4 exercises)",
     "latimes-chair-twist": "exercise titles not all found (1 of 2 exercises)",
-    "nhsinform-back-pain": "exercise titles not all found (1 of 3 exercises)",
     "pilatesbody-three-for-backs": "exercise titles not all found (1 of 3 exercises)",
-    "sportsandmartialarts-neck": "2 phantom exercise(s) from non-exercise sections",
-    "urmstonphysio-neck": "fails: no exercises found; give each exercise a title line (or a '#",
 }
 
 

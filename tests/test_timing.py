@@ -356,3 +356,21 @@ def test_a_place_or_a_direction_is_not_a_change_of_side(sentence):
 
 def test_several_breaths_give_no_length():
     assert read_timing("Take several deep breaths and feel the back expand.").hold is None
+
+
+@pytest.mark.parametrize("sentences,want", [
+    (["Turn your head to one side, and hold for about 10 seconds.",
+      "Slowly roll the head round to face the other way. Hold this for another 10 seconds.",
+      "Repeat this rotation 3 to 5 times."], (5, [(10, "one"), (10, "other")])),
+    (["If the sciatica is on your right, turn both legs to the left; if it is on your left, turn both to "
+      "the right.", "Hold 3-5 sec; repeat 5-8 times; perform at least once per day."], (8, [(5, None)])),
+    (["Rolling your knees from left to right is one repetition.", "Roll your knees to the right and hold "
+      "for 2 seconds.", "Roll your knees to the left and hold for 2 seconds."], (1, [(2, "right"), (2, "left")])),
+    (["Gaze over your right shoulder while holding this position for three complete breaths.",
+      "Return to the center and repeat on the other side."], (1, [(15, "right"), (15, "left")])),
+    (["Target Repetitions = 5"], (5, [])),
+    (["Step your left foot back.", "To make it easier, bend the front knee a little.",
+      "Fold over your right leg. Hold for 30 seconds and repeat on second side."], (1, [(30, "left"), (30, "right")])),
+])
+def test_counts_and_sides_found_with_whole_articles(sentences, want):
+    assert plan(*sentences) == want

@@ -192,6 +192,9 @@ VARIATION = re.compile(
 knees in ... Hold for 15 seconds"): an option, not more holds."""
 
 
+OTHER_WAY = re.compile(r"\b(?:the other|the opposite) (?:way|side|direction)\b", re.IGNORECASE)
+
+
 def total_reps(sets: Span | None, per: Span | None, again: bool) -> Span | None:
     """Repetitions in all: sets x repetitions per set (the corpus convention:
     "3 sets of 10" is 30), or a bare "repeat" (two in all)."""
@@ -256,7 +259,6 @@ def plan_exercise(exercise: Exercise, page_hold: Span | None = None) -> Exercise
     per_side = False
     mirrored = False
     field: HoldPlan | None = None  # a prescription line's hold ("30 seconds"), until the text gives its own
-    skip_line = 0  # a line offering another version of the exercise
     variation = False  # past the main version's holds, in another version
     general: Timing | None = None  # "Hold each stretch for 30 seconds" inside the exercise
     timings = [read_timing(s.text) for s in exercise.steps]
@@ -276,9 +278,10 @@ def plan_exercise(exercise: Exercise, page_hold: Span | None = None) -> Exercise
     seen: list[str] = []  # every sentence so far, to find a side named earlier
     while queue:
         text, line, lead = queue.pop(0)
-        if line == skip_line or VARIATION.search(text):
-            skip_line = line
-            variation = variation or bool(holds)
+        if VARIATION.search(text):
+            # A labelled other version ("Modified Version: ...") after the
+            # holds: its own holds follow. "To make it easier, ..." is one tip.
+            variation = variation or bool(holds) and not re.match(r"\W*to\b", text, re.I)
             continue
         timing: Timing = read_timing(text)
         if variation and not (timing.reps or timing.more_reps or timing.other_side or timing.per_side):
@@ -329,6 +332,10 @@ def plan_exercise(exercise: Exercise, page_hold: Span | None = None) -> Exercise
             # counts for the first hold: "hug your right knee" then "across").
             lead_in = [*setup, *pending] if not holds else pending
             side = None if BOTH_LIMBS.search(text[:start]) else lead_side([*lead_in, text[:start]])
+            if holds and side in (None, "one") and holds[-1].side in MIRROR and OTHER_WAY.search(
+                    " ".join([*pending, text[:start]])):
+                # "roll the head round to face the other way ... Hold this for another 10 seconds"
+                side = MIRROR[holds[-1].side]
             rest = tidy(strip_reps(after)) or None
             release = rest if rest and RELEASE.search(rest) else None
             cues = (rest,) if rest and not release else ()

@@ -35,7 +35,8 @@ _QUALIFIER = (
 _BETWEEN = rf"between\s+(?P<ea>{NUMBER})\s+and\s+(?P<eb>{NUMBER})"
 _UNIT = (
     r"(?:(?P<sec>seconds?\b|secs?\b|(?<=\d)s\b)|(?P<min>minutes?\b|mins?\b)|(?P<hr>hours?\b|hrs?\b)"
-    r"|(?P<br>(?:(?:deep|slow|full|long|big|calm|steady|even|easy|relaxed|gentle|smooth|and|,)\s*){0,6}breaths?\b))"
+    r"|(?P<br>(?:(?:deep|slow|full|long|big|calm|steady|even|easy|relaxed|gentle|smooth|complete|whole|natural|"
+    r"comfortable|quiet|and|,)\s*){0,6}breaths?\b))"
 )
 MIXED = re.compile(
     rf"(?P<x>{NUMBER})\s*(?P<xu>seconds?|secs?|minutes?|mins?)\s*(?:-|–|—|to|or)\s*"
@@ -92,7 +93,7 @@ REPS = re.compile(
     re.IGNORECASE,
 )
 REPS_FIELD = re.compile(
-    rf"\b(?:reps?|repetitions?)\s*:\s*{_range('r')}\s*x?(?![\s\d.–-]{{0,12}}(?:seconds?|secs?|minutes?|mins?|breaths?)\b)(?!\d)",
+    rf"\b(?:reps?|repetitions?)\s*[:=]\s*{_range('r')}\s*x?(?![\s\d.–-]{{0,12}}(?:seconds?|secs?|minutes?|mins?|breaths?)\b)(?!\d)",
     re.IGNORECASE,
 )
 """A handout's field line: "Reps: 10", "Repetitions: 8-12", "Reps: 5x"."""
@@ -430,6 +431,9 @@ def is_count(text: str, m: re.Match) -> bool:
     day", "That's one rep", "breathe in and out three times", "several times")."""
     if FREQUENCY.match(text[m.end():]) or NOT_A_COUNT.search(text[: m.start()]):
         return False
+    if re.match(r"(?:one|1|a single)\b", m.group(0), re.I) and re.search(r"\b(?:is|makes|counts as)\s*$",
+                                                                       text[: m.start()], re.I):
+        return False  # "Rolling your knees left and right is one repetition": a definition
     if "word" in m.re.groupindex and m.group("word") and re.search(r"(?:^|[,;:.(])\W*$", text[: m.start()]):
         return False  # "Once your hips are level, ...": when, not how often
     if m.re in (REPS_SETS, SETS_FIELD) and SET_A_SIDE.search(text):
@@ -497,7 +501,7 @@ def lead_side(sentences: list[str]) -> str | None:
     knee bent. Draw your right knee in" -> right)."""
     best: tuple[int, str] | None = None
     for sentence in sentences:
-        if BOTH_ONE_OTHER.search(sentence):
+        if BOTH_ONE_OTHER.search(sentence) or CONDITIONAL_SIDES.search(sentence):
             continue  # "lift one leg, then lift the other": both
         for m in SIDE_WORD.finditer(sentence):
             side = m.group(1).lower() if m.group(1) else ("one" if m.group(2) else "both")
@@ -517,6 +521,8 @@ REPEAT_BOTH = re.compile(
     r"|\b(?:then|now)\b[^.;]{0,20}?\bboth (?:knees|legs|feet|arms) together\b[^.;]{0,30}\bsame\b",
     re.IGNORECASE)
 """"Repeat same action with both knees together": one more hold, both sides at once."""
+CONDITIONAL_SIDES = re.compile(r"^\W*if\b[^;]*\b(?:left|right)\b.*\bif\b.*\b(?:left|right)\b", re.IGNORECASE)
+""""If the pain is on your right, turn to the left; if on your left, ...": whichever side hurts."""
 BOTH_ONE_OTHER = re.compile(
     rf"\bone {_LIMB}\b.*\b(?:the|to) other(?: {_LIMB})?\b|\bside to side\b|\bone {_LIMB} to the other\b", re.IGNORECASE)
 BOTH_LIMBS = re.compile(r"\bboth (?:knees|legs|feet|sides|hips|shoulders)\b", re.IGNORECASE)
