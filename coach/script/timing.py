@@ -106,12 +106,12 @@ REPS_SETS = re.compile(
 leg", a prescription line "2 sets" or "Sets: 2"."""
 SETS_FIELD = re.compile(rf"\bsets?\s*:\s*{_range('r')}(?:\s*sets?\b)?", re.IGNORECASE)
 SETS_OF = re.compile(
-    rf"(?P<sa>{NUMBER})\s+sets?\s+of\s+{_range('r')}\b(?!\s*(?:[-–]\s*)?(?:seconds?|secs?|minutes?|mins?|breaths?|counts?)\b)",
+    rf"{_START}(?P<sa>{NUMBER})\s+sets?\s+of\s+{_range('r')}\b(?!\s*(?:[-–]\s*)?(?:seconds?|secs?|minutes?|mins?|breaths?|counts?)\b)",
     re.IGNORECASE,
 )
 """"Do three sets of 12": sets of repetitions with the unit left out."""
 REPS_FOR_SETS = re.compile(
-    rf"{_range('r')}\s*(?:reps?|repetitions?|times)\s+(?:for|in|x|×)\s+(?P<sa>{NUMBER})\s+sets?\b", re.IGNORECASE)
+    rf"{_START}{_range('r')}\s*(?:reps?|repetitions?|times)\s+(?:for|in|x|×)\s+(?P<sa>{NUMBER})\s+sets?\b", re.IGNORECASE)
 """"12-15 reps for 3 sets": all of them, 45."""
 ONCE_MORE = re.compile(r"\b(?:once more|one more time)\b", re.IGNORECASE)
 ANOTHER = re.compile(
@@ -301,8 +301,10 @@ def duration_rule(text: str) -> list[tuple[re.Match, Span]]:
     """Every duration in the sentence, in order, without frequencies
     ("3 times a day" is not a duration either)."""
     found = []
+    counted = "count" in text.lower()  # COUNT_OF and COUNTS cannot match without it
     for m in [*MIXED.finditer(text), *OR_TWO.finditer(text), *AND_A_HALF.finditer(text), *SAME_HOLD.finditer(text),
-              *COUNT_OF.finditer(text), *COUNTS.finditer(text), *DURATION.finditer(text)]:
+              *(COUNT_OF.finditer(text) if counted else ()), *(COUNTS.finditer(text) if counted else ()),
+              *DURATION.finditer(text)]:
         if FREQUENCY.match(text[m.end():]):
             continue
         if any(m.start() < o.end() and o.start() < m.end() for o, _ in found):
@@ -442,13 +444,20 @@ def is_count(text: str, m: re.Match) -> bool:
     return not any(VAGUE.match(n.strip()) for n in numbers)
 
 
+KEYWORD = {REPS_FIELD: "rep", SETS_OF: "set", REPS_FOR_SETS: "set", REPS_SETS: "set", SETS_FIELD: "set",
+           REPS_ROUNDS: ""}
+"""A word a pattern cannot match without: the pattern is not tried when it is
+missing (each one starting at a number costs a try at every number)."""
+
+
 def reps_rule(text: str) -> Count:
     """Repetitions (and sets, and "do another N"), with a problem message
     when they make no sense."""
+    low = text.lower()
     matches = [m for pattern in (REPS_FIELD, SETS_OF, REPS_FOR_SETS, REPS, REPS_SETS, SETS_FIELD, REPS_ROUNDS, REPS_DONE)
-               for m in pattern.finditer(text)]
+               if not (KEYWORD.get(pattern) and KEYWORD[pattern] not in low) for m in pattern.finditer(text)]
     more = Span(1, 1) if ONCE_MORE.search(text) else None
-    for m in ANOTHER.finditer(text):
+    for m in ANOTHER.finditer(text) if re.search(r"another|further|additional", low) else ():
         if is_count(text, m):
             more = span_of(m, "r")
             matches = [o for o in matches if not (o.start() < m.end() and m.start() < o.end())]
