@@ -114,6 +114,16 @@ def test_skipped_numbered_lines_are_suspect_dates_and_chrome_are_not():
     assert {line.number for line in reading.having(Role.SKIPPED)} == {5, 7, 9, 11, 13}
 
 
+def test_numbered_tips_and_a_repeated_title_are_not_suspect():
+    text = ("## Knee hug\n\nLie on your back. Hold for 20 seconds.\n\n"
+            "1. Do not bounce while you stretch\n\n2. Keep your neck long.\n\n3. Knee hug\n\n4. Bridge\n")
+    routine = Routine("r", (Exercise("Knee hug", 1, (Step("Lie on your back.", 3),
+                                                     Step("Hold for 20 seconds.", 3))),),
+                      (Step("Do not bounce while you stretch", 5), Step("Keep your neck long.", 7)))
+    reading = outline(text, routine)
+    assert [(line.number, line.role.value) for line in reading.suspects] == [(11, "skipped")]
+
+
 def test_advice_about_every_exercise_is_not_suspect():
     text = "Hold each stretch for 30 seconds.\n\nDo 5 repetitions of each exercise, 3 times a day.\n\n## A\n\nLie down.\n"
     routine = Routine("r", (Exercise("A", 5, (Step("Lie down.", 7),)),),
@@ -129,7 +139,7 @@ def test_a_text_read_as_one_exercise_named_after_the_file_is_in_doubt():
                                                           Step("Hug your knees.", 2),
                                                           Step("Hold for 20 seconds.", 2))),))
     reading = outline(text, routine)
-    assert reading.doubts == ("'my file' is not a title in the text (the text read as one exercise?)",)
+    assert reading.doubts == ("'my file' (line 1) has no title in the text",)
 
 
 def test_several_titles_guessed_from_plain_lines_are_in_doubt_headings_are_not():

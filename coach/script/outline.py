@@ -99,6 +99,10 @@ HAS_NUMBER = re.compile(
     r"\d|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|twelve|fifteen|twenty|thirty|"
     r"forty|fifty|sixty|a minute|breaths?|once|twice)\b", re.IGNORECASE)
 ACTION = re.compile(r"\b(?:hold|repeat|stay|perform|do|keep)\b", re.IGNORECASE)
+NUMBER_LEAD = re.compile(
+    r"^[\s#>*]*(?:(?:step|stretch|exercise|pose|move)\s+(?:no\.?\s*|number\s+|#\s*)?\d{1,3}|#\s*\d{1,3}"
+    r"|\(?\d{1,3}\)?)\s*[.):]*\s*", re.IGNORECASE)
+NEGATION = re.compile(r"(?:do not|don'?t|never|avoid|no)\b", re.IGNORECASE)
 EVERY_EXERCISE = re.compile(r"\b(?:each|every|all|these|the)\s+(?:exercises?|stretch(?:es)?|poses?|movements?)\b",
                             re.IGNORECASE)
 """Advice about all the exercises ("5 repetitions of each exercise"), not one."""
@@ -119,11 +123,16 @@ def is_instruction(sentence: str) -> bool:
     return bool(first) and first[0] in INSTRUCTION_VERBS or bool(ACTION.search(sentence))
 
 
-def looks_like_exercise(text: str) -> bool:
-    """A numbered line, or an instruction with a hold or repetitions of its
-    own (not advice about every stretch)."""
-    if NUMBERED.match(text):
-        return True
+def looks_like_exercise(text: str, names: frozenset[str] = frozenset()) -> bool:
+    """A numbered title line ("3. Bridge", not "1. Do not bounce." and not a
+    repeat of an exercise already taken, ``names`` in ``words()`` form), or
+    an instruction with a hold or repetitions of its own (not advice about
+    every stretch)."""
+    if m := NUMBERED.match(text):
+        rest = NUMBER_LEAD.sub("", text)
+        title = len(rest.split()) <= 8 and not re.search(r"[.!?;]\W*$", rest) and not NEGATION.match(rest)
+        if title and words(rest) not in names and words(rest.split(":")[0]) not in names:
+            return True
     if not HAS_NUMBER.search(text):
         return False
     for sentence in SENTENCE.split(LEAD.sub("", text))[:20]:
@@ -173,7 +182,9 @@ def outline(text: str, routine: Routine, warnings: tuple[Warning, ...] = ()) -> 
             role, exercise, owner = Role.SKIPPED, None, None
         lines.append(Line(number, folded, role, exercise))
     lines = [_notes_heading(line, after) for line, after in zip(lines, [*lines[1:], None])]
-    lines = [replace(line, suspect=line.role in (Role.NOTE, Role.SKIPPED) and looks_like_exercise(line.text))
+    names = frozenset(words(e.name) for e in routine.exercises)
+    lines = [replace(line, suspect=line.role in (Role.NOTE, Role.SKIPPED)
+                     and looks_like_exercise(line.text, names))
              for line in lines]
     return Outline(tuple(lines), tuple(warnings), doubts(lines, routine, raw, warnings))
 
@@ -206,7 +217,7 @@ def doubts(lines: list[Line], routine: Routine, raw: list[str], warnings) -> tup
     for exercise in routine.exercises:
         source = raw[exercise.line - 1] if 0 < exercise.line <= len(raw) else ""
         if words(exercise.name).strip() not in words(source):
-            found.append(f"'{exercise.name}' is not a title in the text (the text read as one exercise?)")
+            found.append(f"'{exercise.name}' (line {exercise.line}) has no title in the text")
         elif several and not (HEADING.match(source) or NUMBERED.match(source)):
             unmarked += 1
     if unmarked:
