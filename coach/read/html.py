@@ -45,8 +45,15 @@ INLINE = {
 }
 
 
+LINK_AWAY = re.compile(r"\s*(?:more on|read more|see also|learn more|related:|click here|find out more)\b",
+                       re.IGNORECASE)
+"""A link inside the text that sends the reader to another page."""
+
+
 def _is_noise(tag: Tag) -> bool:
     if tag.name in DROP:
+        return True
+    if tag.name == "a" and LINK_AWAY.match(tag.get_text()):
         return True
     names = " ".join([*(tag.get("class") or []), tag.get("id") or ""])
     if tag.name == "header" or HEADER_ATTR.search(names):
