@@ -261,3 +261,25 @@ def test_schedule_labels_and_a_count_in_the_title():
     routine = parse_routine(text)
     assert [e.name for e in routine.exercises] == ["Touch your toes", "Tip-toes and stretch up", "Squat"]
     assert [s.text for s in routine.exercises[2].steps] == ["10 times"]
+
+
+def test_a_page_whose_title_is_its_one_exercise_over_label_headings():
+    text = ("# Side lying hip flexor stretch\n\n## General Guidelines:\n\nTry a few hip positions. "
+            "Lie down on your side and hold your top leg.\n\n## How to Do:\n\n1. Push your hips forward "
+            "and hold for 20-30 seconds.\n\n2. Repeat 2-3 times then switch sides.\n\n## Benefits:\n\n"
+            "Stretching keeps the hip flexors loose.\n")
+    routine = parse_routine(text)
+    assert [(e.name, e.line) for e in routine.exercises] == [("Side lying hip flexor stretch", 1)]
+
+
+def test_principles_in_a_block_are_not_exercises_beside_timed_run_ins():
+    text = ("Three exercises\n\nRemember your ABCs:\n\n"
+            "Alignment – begin well lined up: pelvis and spine neutral\n"
+            "Centring – draw up the pelvic floor and abdominals\n\n"
+            "Spine curls (to mobilise your spine) – curl up bone by bone into a bridge – 6 reps\n\n"
+            "Knee pulls (to strengthen abdominals) – knee fold one leg, press the knee into the hand\n\n"
+            "Hundred (to warm up and get your circulation going) – curl up and beat the arms "
+            "for 100 counts\n")
+    routine = parse_routine(text)
+    assert [e.line for e in routine.exercises] == [8, 10, 12]
+    assert routine.exercises[2].name == "Hundred"

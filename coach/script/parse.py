@@ -120,6 +120,7 @@ class _Line:
     indent: int = 0
     label: str = ""  # "Exercise 2": the name a numbered line gives itself
     title: bool = False  # numbered line: its text is a name, not a sentence
+    alone: bool = False  # a paragraph of one line, blank lines around it
 
 
 @dataclass
@@ -140,6 +141,7 @@ class _Section:
     number: int = 0  # the number of a numbered title
     solo: bool = False  # an exercise by its form: one paragraph, bullet or line
     level: int = 0  # heading level of its title
+    alone: bool = False  # its title line was a paragraph of its own
 
 
 # ------------------------------------------------------------------- lines
@@ -337,7 +339,7 @@ def split_numbered(lines: list[_Line]) -> list[_Line]:
     return out
 
 
-RUN_IN_TITLE = re.compile(r"([A-Z][\w'’()/ -]{2,45}?)(?:\.|:|\s[–—-])\s+(?=[A-Z(a-z])")
+RUN_IN_TITLE = re.compile(r"([A-Z][\w'’()/ -]{2,45}?(?:\s\([^()]{1,80}\))?)(?:\.|:|\s[–—-])\s+(?=[A-Z(a-z])")
 """A run-in title: "Pelvic Tilt. Lie on your back…", "Neck stretch: Tilt…"."""
 
 
@@ -368,6 +370,7 @@ def is_field(text: str) -> bool:
 
 def looks_like_name(name: str) -> bool:
     """A run-in name, not the first words of an instruction ("Lie down")."""
+    name = re.sub(r"\s*\([^()]*\)", "", name) or name  # "Hundred (to strengthen abdominals)"
     words = name.split()
     if not words or len(words) > 6 or FIELD_LABEL.fullmatch(name.strip()):
         return False
@@ -409,8 +412,10 @@ def split_run_in(lines: list[_Line]) -> list[_Line]:
         if i in found:
             m = found[i]
             out.append(_Line(line.number, "blank", ""))
+            alone = (i == 0 or lines[i - 1].kind == "blank") and \
+                (i + 1 == len(lines) or lines[i + 1].kind == "blank")
             out.append(_Line(line.number, "numbered", m.group(1).strip(), 0, "run-in", line.indent,
-                             title=True))
+                             title=True, alone=alone))
             out.append(_Line(line.number, "text", line.text[m.end():], indent=line.indent))
         else:
             out.append(line)
@@ -665,7 +670,7 @@ def _imperative(text: str) -> bool:
     text = re.sub(r"^[A-Z][\w ]{0,25}:\s+", "", text).lstrip("\"'“‘(")  # "How: Begin on hands and knees"
     if WARNING_START.match(text):
         return False
-    for clause in re.split(r"[,;:]\s+", text)[:4]:
+    for clause in re.split(r"[,;:]\s+|\s[–—]\s", text)[:4]:
         words = re.findall(r"[a-z']+", clause.lower())[:3]
         while words and words[0] in ADVERBS:
             words = words[1:]
@@ -787,7 +792,7 @@ def _sections(lines: list[_Line], starts: list[int], breaks: set[int], style: tu
         name, timing = title_timing(title)
         out.append(_Section(name, head.number, parse_items(body), style if a in starts else (),
                             timing, number, solo and a in starts,
-                            head.level if head.kind == "heading" else 0))
+                            head.level if head.kind == "heading" else 0, head.alone))
         if any(ln.kind != "blank" for ln in rest):
             first = next(ln for ln in rest if ln.kind != "blank")
             out.append(_Section("", first.number, parse_items(rest)))
@@ -891,7 +896,19 @@ def exercise_flags(sections: list[_Section]) -> list[bool]:
         and numbers[:3] == [1, 2, 3] \
         and sum(bool(EXERCISE_NOUNS.search(sections[i].title)) for i in styled) * 2 >= len(styled) \
         if styled else False
-    same_line = sections[styled[0]].style in (("numbered", "run-in"),) or named_list if styled else False
+    # run-in titles whose siblings are exercises, when the page times none
+    # of them (the timing is page-wide); a timed sibling list says that the
+    # untimed lines are something else ("Alignment – begin well lined up")
+    run_in = bool(styled) and sections[styled[0]].style == ("numbered", "run-in")
+    timed = [i for i in styled if any(own_timing(x.text) for x in steps[i])]
+    same_line = named_list or run_in and not timed
+    if run_in and timed and all(sections[i].alone for i in timed):
+        # timed run-in paragraphs stand alone; an untimed one that stands
+        # alone like them is an exercise too, one inside a block of lines
+        # ("Alignment – …" over "Breathing – …") is not
+        for i in styled:
+            if not flags[i] and sections[i].alone and any(_imperative(x.text) for x in steps[i]):
+                flags[i] = True
     if (sum(flags) >= 2 or sum(flags) and len(styled) >= 3 or named_list) and same_line:
         for i in styled:
             s = sections[i]
@@ -999,7 +1016,8 @@ def parse_routine(text: str, name: str = "routine") -> Routine:
     for section in sections:
         steps = section_steps(section)
         if any(section is c for c in chosen):
-            name_ = section.title
+            # a long gloss is not said with the name: "Hundred (to strengthen abdominals, …)"
+            name_ = re.sub(r"\s*\((?:[^()\s]+\s+){3,}[^()]*\)", "", section.title) or section.title
             key = (re.sub(r"\W+", " ", name_).strip().lower(), section.number)
             same = seen.get(key) if section.number else None
             if same is not None:

@@ -107,14 +107,14 @@ def say_duration(seconds: int) -> str:
 # when to stop, where to get help.
 NOT_EXERCISE_TITLES = re.compile(
     NOT_EXERCISE_TITLES.pattern + r"|\b(how often|how many|when to stop|see a (?:gp|doctor)|"
-    r"related (?:articles|posts|stories)|frequently asked)\b",
+    r"related (?:articles|posts|stories)|frequently asked|guidelines|general advice)\b",
     re.IGNORECASE,
 )
 
 # Headings that label a part of an exercise ("Instructions", "Steps"), or a
 # flattened table header, never an exercise's own name.
 LABEL_TITLES = re.compile(
-    r"(?:the )?(?:steps?|instructions?|directions|instruction key movement|key movement|how to do it|"
+    r"(?:the )?(?:steps?|instructions?|directions|instruction key movement|key movement|how to do(?: it| this)?|"
     r"how to|what to do|method|technique|starting position|start position|set ?up|the move|"
     r"action|movement|finish(?:ing)? position|end position|execution|preparation|procedure|"
     r"description|exercises?|stretches|the exercises+|the stretches|routine|the routine|"
