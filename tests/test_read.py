@@ -76,6 +76,16 @@ def test_bold_words_in_a_page_with_headings_stay_words():
     assert "# Start" not in text and "Start" in text
 
 
+def test_the_story_among_teaser_articles_and_hidden_menus():
+    teaser = "<article class='card'><h2>Ten hip stretches</h2><p>Hold each for 30 seconds.</p></article>"
+    page = ("<html><body><div style='display: none' class='mobile'><ul><li>Home</li></ul></div>"
+            f"{teaser}<article><h1>Knee hug</h1><p>Lie on your back and hug both knees to your chest. "
+            "Keep your head down and breathe slowly. Hold for 20 seconds, then let go and rest. "
+            "Repeat 5 times.</p></article>{teaser}</body></html>")
+    text = html_to_text(page)
+    assert "Ten hip" not in text and "Home" not in text and text.startswith("# Knee hug\n")
+
+
 def test_a_data_table_stays_rows():
     page = ("<html><body><main><h1>Plan</h1><table><tr><th>Stretch</th><th>Hold</th></tr>"
             "<tr><td>Knee hug</td><td>20 seconds</td></tr></table></main></body></html>")

@@ -45,6 +45,7 @@ INLINE = {
 }
 
 
+HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECASE)
 LINK_AWAY = re.compile(r"\s*(?:more on|read more|see also|learn more|related:|click here|find out more)\b",
                        re.IGNORECASE)
 """A link inside the text that sends the reader to another page."""
@@ -63,6 +64,8 @@ def _is_noise(tag: Tag) -> bool:
     if tag.name in CHROME:
         return True
     if tag.get("hidden") is not None or tag.get("aria-hidden") == "true":
+        return True
+    if HIDDEN_STYLE.search(tag.get("style") or ""):
         return True
     if tag.get("role") in ("navigation", "banner", "contentinfo", "complementary", "search", "dialog"):
         return True
@@ -175,11 +178,16 @@ class _Writer:
 
 
 def main_content(soup: BeautifulSoup) -> Tag:
-    """The page's main content: its one <main> or <article>, else the body."""
+    """The page's main content: its one <main> or <article> (of several, the
+    one with at least twice the text of any other: the story among teaser
+    cards of related stories), else the body."""
     for name in ("main", "article"):
         found = soup.find_all(name)
         if len(found) == 1:
             return found[0]
+        sizes = sorted(((len(_fold(f.get_text(" "))), i) for i, f in enumerate(found)), reverse=True)
+        if len(sizes) > 1 and sizes[0][0] >= 2 * sizes[1][0]:
+            return found[sizes[0][1]]
     if (role := soup.find(attrs={"role": "main"})) is not None:
         return role
     return soup.body or soup
