@@ -255,3 +255,28 @@ def test_scanned_handout_is_one_line(tmp_path):
         assert result.stdout == ""
         assert result.stderr == (f"{path}: this PDF has no text (a scanned handout?); coach needs text "
                                  "it can read: type or paste the exercises into a .txt file\n")
+
+
+@pytest.mark.parametrize("user", [None, "secret"], ids=["owner-password", "user-password"])
+def test_a_password_protected_handout(tmp_path, user):
+    """Handouts often come with an owner password (no copying): that one
+    reads; one that needs a password to open is one line saying so."""
+    from fpdf import FPDF
+
+    pdf = FPDF()
+    pdf.add_page()
+    pdf.set_font("Helvetica", "", 12)
+    pdf.multi_cell(0, 6, "Knee hug\n\nLie on your back and hug both knees to your chest. "
+                         "Hold for 20 seconds. Repeat 5 times.")
+    pdf.set_encryption(owner_password="clinic", user_password=user)
+    path = tmp_path / "locked.pdf"
+    pdf.output(str(path))
+    result = run("compile", str(path), "--level", "full", "--json")
+    if user is None:
+        assert result.returncode == 0, result.stderr
+        assert [(e["reps"], e["holds"]) for e in json.loads(result.stdout)["exercises"]] == [
+            (5, [{"seconds": 20, "side": None}])]
+    else:
+        assert result.returncode == 2 and result.stdout == ""
+        assert result.stderr == (f"{path}: this PDF is locked with a password; open it, save or print it "
+                                 "without one, or copy its text into a .txt file\n")

@@ -106,6 +106,7 @@ def _join_pieces(groups: list[list[_Line]]) -> list[list[_Line]]:
 def _boxes(data: bytes) -> tuple[list[_Box], list[tuple[float, float]]]:
     from pdfminer.high_level import extract_pages
     from pdfminer.layout import LAParams, LTTextBox
+    from pdfminer.pdfdocument import PDFPasswordIncorrect
 
     boxes, pages = [], []
     try:
@@ -127,6 +128,9 @@ def _boxes(data: bytes) -> tuple[list[_Box], list[tuple[float, float]]]:
                                       max(ln.x1 for ln in lines), max(ln.y1 for ln in lines),
                                       _unwrap(lines), lines[0].size, lines[0].bold))
     except Exception as exc:  # pdfminer raises many types for broken files
+        if isinstance(exc, PDFPasswordIncorrect):
+            raise RoutineError("this PDF is locked with a password; open it, save or print it "
+                               "without one, or copy its text into a .txt file") from None
         raise RoutineError(f"this PDF cannot be read ({type(exc).__name__}); "
                            "save the handout's text as a .txt file instead") from None
     return boxes, pages
