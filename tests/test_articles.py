@@ -27,7 +27,6 @@ KNOWN_GAPS: dict[str, str] = {
     "dailymail-flexible-friend": "1 phantom exercise(s) from non-exercise sections",
     "delawareonline-run-stretch": "exercise titles not all found (1 of 4 exercises)",
     "farmacycounter-mobility-flow": "exercise titles not all found (3 of 4 exercises)",
-    "latimes-chair-twist": "exercise titles not all found (1 of 2 exercises)",
     "pilatesbody-three-for-backs": "exercise titles not all found (1 of 3 exercises)",
 }
 

@@ -374,3 +374,20 @@ def test_several_breaths_give_no_length():
 ])
 def test_counts_and_sides_found_with_whole_articles(sentences, want):
     assert plan(*sentences) == want
+
+
+@pytest.mark.parametrize("sentences,want", [
+    (["Inhale, shift your weight to your left leg and place your right foot flat on the seat.",
+      "Hold for 15 seconds and repeat on the other side."], (1, [(15, "right"), (15, "left")])),
+    (["Standing Back Extension (above left) – lean back gently.", "Hold only for three seconds.",
+      "Repeat five times."], (5, [(3, None)])),
+    (["Glide your head back. (If it feels like a double chin, you have it right.)",
+      "Hold for 20 counts and repeat five to 10 times."], (10, [(20, None)])),
+    (["Tip the ear toward the opposite shoulder.", "With the opposite hand, shrug and hold for 15 seconds.",
+      "Do the exact same neck exercise on the opposite side.",
+      "It's best to do 2 sets of 15 seconds each side at least twice each day."],
+     (2, [(15, "one"), (15, "other")])),
+    (["Single leg to chest R&L: 5 breaths each side"], (1, [(25, "right"), (25, "left")])),
+])
+def test_sides_and_sets_in_more_real_phrasings(sentences, want):
+    assert plan(*sentences) == want

@@ -104,6 +104,10 @@ REPS_SETS = re.compile(
 )
 """Sets as the count of an exercise: "Complete three sets", "doing four sets per
 leg", a prescription line "2 sets" or "Sets: 2"."""
+SETS_OF_TIME = re.compile(
+    rf"{_START}{_range('r')}\s+sets?\s+of\s+{NUMBER}\s*(?:[-–]\s*)?(?:seconds?|secs?|minutes?|mins?|breaths?)\b",
+    re.IGNORECASE)
+""""2 sets of 15 seconds each side": two rounds of the hold."""
 SETS_FIELD = re.compile(rf"\bsets?\s*:\s*{_range('r')}(?:\s*sets?\b)?", re.IGNORECASE)
 SETS_OF = re.compile(
     rf"{_START}(?P<sa>{NUMBER})\s+sets?\s+of\s+{_range('r')}\b(?!\s*(?:[-–]\s*)?(?:seconds?|secs?|minutes?|mins?|breaths?|counts?)\b)",
@@ -158,7 +162,7 @@ PER_SIDE = re.compile(
     re.IGNORECASE,
 )
 OTHER_SIDE = re.compile(
-    rf"\b(?:on|with|using|for) the (?:other|opposite|second) {_LIMB}\b"
+    rf"\b(?:on|for) the (?:other|opposite|second) {_LIMB}\b"
     rf"|\b(?:repeat|switch|swop|change|swap|do|perform|practi[cs]e)\b[^.;]{{0,80}}?\b(?:other|opposite|second) {_LIMB}\b"
     rf"|^\W*(?:now |then |and )*(?:(?:do|stretch|work|try) )?the (?:other|opposite) {_LIMB}\b"
     rf"|\b(?:switch|change|swap|swop|reverse) (?:sides|legs|arms|feet|knees|hands|directions)\b"
@@ -168,6 +172,7 @@ OTHER_SIDE = re.compile(
     re.IGNORECASE,
 )
 SIDE_WORD = re.compile(
+    rf"(?<!above )(?<!below )(?<!\btop )(?<!bottom )(?<!have it )(?<!get it )(?<!got it )(?<!do it )"
     rf"\b(left|right)\b(?! (?:away|now|angle|here|there|on top|in front|under|over|down|up|through|into|behind|"
     r"beside|above|below|along|across|next to|back (?:onto|on|to|into|down|up|in)\b))"
     rf"|\bone ({_LIMB})\b|\bboth sides\b",
@@ -380,7 +385,7 @@ def hold_phrase(text: str, m: re.Match) -> tuple[int, int]:
 def strip_reps(text: str) -> str:
     """The sentence without its repetition and side phrases ("and repeat 3
     times, then switch sides"), to keep what is left as a spoken step."""
-    for pattern in (REPS_FIELD, SETS_OF, REPS_FOR_SETS, ANOTHER, REPS, REPS_SETS, SETS_FIELD, REPS_ROUNDS, REPS_DONE, OTHER_SIDE, PER_SIDE):
+    for pattern in (REPS_FIELD, SETS_OF, SETS_OF_TIME, REPS_FOR_SETS, ANOTHER, REPS, REPS_SETS, SETS_FIELD, REPS_ROUNDS, REPS_DONE, OTHER_SIDE, PER_SIDE):
         text = pattern.sub("", text)
     return re.sub(r"\b(?:repeat|and|then)\b(?=[\s,.;]*(?:$|[,.;]))", "", text, flags=re.I)
 
@@ -411,7 +416,7 @@ def count_of(m: re.Match) -> tuple[Span, Span | None]:
         n = parse_number(m.group("sa"))
         sets = Span(n, n)
         span = Span(span.low * n, span.high * n)
-    elif m.re in (REPS_SETS, SETS_FIELD):
+    elif m.re in (REPS_SETS, SETS_FIELD, SETS_OF_TIME):
         sets = span
     if "more" in m.re.groupindex and m.group("more"):
         span = Span(span.low + 1, span.high + 1)
@@ -444,7 +449,7 @@ def is_count(text: str, m: re.Match) -> bool:
     return not any(VAGUE.match(n.strip()) for n in numbers)
 
 
-KEYWORD = {REPS_FIELD: "rep", SETS_OF: "set", REPS_FOR_SETS: "set", REPS_SETS: "set", SETS_FIELD: "set",
+KEYWORD = {REPS_FIELD: "rep", SETS_OF: "set", SETS_OF_TIME: "set", REPS_FOR_SETS: "set", REPS_SETS: "set", SETS_FIELD: "set",
            REPS_ROUNDS: ""}
 """A word a pattern cannot match without: the pattern is not tried when it is
 missing (each one starting at a number costs a try at every number)."""
@@ -454,8 +459,8 @@ def reps_rule(text: str) -> Count:
     """Repetitions (and sets, and "do another N"), with a problem message
     when they make no sense."""
     low = text.lower()
-    matches = [m for pattern in (REPS_FIELD, SETS_OF, REPS_FOR_SETS, REPS, REPS_SETS, SETS_FIELD, REPS_ROUNDS, REPS_DONE)
-               if not (KEYWORD.get(pattern) and KEYWORD[pattern] not in low) for m in pattern.finditer(text)]
+    matches = [m for pattern in (REPS_FIELD, SETS_OF, SETS_OF_TIME, REPS_FOR_SETS, REPS, REPS_SETS, SETS_FIELD, REPS_ROUNDS,
+                                REPS_DONE) if not (KEYWORD.get(pattern) and KEYWORD[pattern] not in low) for m in pattern.finditer(text)]
     more = Span(1, 1) if ONCE_MORE.search(text) else None
     for m in ANOTHER.finditer(text) if re.search(r"another|further|additional", low) else ():
         if is_count(text, m):
@@ -490,7 +495,8 @@ def side_rule(text: str) -> str | None:
 TOOL = re.compile(r"^\W{0,3}(?:hand|palm|finger|thumb)s?\b", re.IGNORECASE)
 """A hand that only helps ("press your right hand on your knee")."""
 STILL = re.compile(
-    r"(?:^|[,;:(]|\b(?:and|then|while|with)\b)\W*(?:leave|keep|stand(?:ing)? on|balanc\w* on|support\w*)\b[^,;]*$",
+    r"(?:^|[,;:(]|\b(?:and|then|while|with)\b)\W*(?:leave|keep|stand(?:ing)? on|balanc\w* on|support\w*|"
+    r"shift(?:ing)? (?:your |the )?weight (?:on)?to)\b(?:\W+\w+){0,2}\W*$",
     re.IGNORECASE)
 """A limb that stays where it is ("Leave your left knee bent", "Stand on one leg")."""
 MOVED = re.compile(
@@ -510,6 +516,9 @@ def lead_side(sentences: list[str]) -> str | None:
     knee bent. Draw your right knee in" -> right)."""
     best: tuple[int, str] | None = None
     for sentence in sentences:
+        pair = SIDE_PAIR.search(sentence)
+        if pair:
+            return "right" if pair.group(0)[0] in "Rr" else "left"  # "Single leg to chest R&L"
         if BOTH_ONE_OTHER.search(sentence) or CONDITIONAL_SIDES.search(sentence):
             continue  # "lift one leg, then lift the other": both
         for m in SIDE_WORD.finditer(sentence):
@@ -530,6 +539,7 @@ REPEAT_BOTH = re.compile(
     r"|\b(?:then|now)\b[^.;]{0,20}?\bboth (?:knees|legs|feet|arms) together\b[^.;]{0,30}\bsame\b",
     re.IGNORECASE)
 """"Repeat same action with both knees together": one more hold, both sides at once."""
+SIDE_PAIR = re.compile(r"\b(?:R\s*(?:&|and|/)\s*L|L\s*(?:&|and|/)\s*R)\b")
 CONDITIONAL_SIDES = re.compile(r"^\W*if\b[^;]*\b(?:left|right)\b.*\bif\b.*\b(?:left|right)\b", re.IGNORECASE)
 """"If the pain is on your right, turn to the left; if on your left, ...": whichever side hurts."""
 BOTH_ONE_OTHER = re.compile(
