@@ -667,6 +667,8 @@ def _imperative(text: str) -> bool:
     """An instruction for structure's sake: a verb first ("Slowly lift…"),
     or after an opening phrase ("Breathing out, fold forwards"); warnings
     and descriptions ("Hunching over a desk…") are not."""
+    if re.match(r"(?:tips?|notes?|benefits?|why|caution|warning|important|avoid if)\s*:", text, re.IGNORECASE):
+        return False  # "Tip: Move slowly": advice about the exercise, not a step of it
     text = re.sub(r"^[A-Z][\w ]{0,25}:\s+", "", text).lstrip("\"'“‘(")  # "How: Begin on hands and knees"
     if WARNING_START.match(text):
         return False
@@ -885,6 +887,9 @@ def exercise_flags(sections: list[_Section]) -> list[bool]:
         elif s.solo:
             flags.append(bool(st) and (s.style == ("entry",) or any(own_timing(x.text) for x in st)
                                        or any(_imperative(x.text) for x in st)))
+        elif s.timing and st and st[0].text == s.timing and len(st) > 1 \
+                and not any(own_timing(x.text) or _imperative(x.text) for x in st[1:]):
+            flags.append(False)  # only the title's timing, over tips: a heading over exercises
         elif s.style[0] == "heading" and s.level < s.style[1]:
             # a heading over the exercises ("## The Flow (Repeat 2x)")
             flags.append(reads_as_exercise(s.title, [x for x in st if x.text != s.timing]))
@@ -907,7 +912,9 @@ def exercise_flags(sections: list[_Section]) -> list[bool]:
         # alone like them is an exercise too, one inside a block of lines
         # ("Alignment – …" over "Breathing – …") is not
         for i in styled:
-            if not flags[i] and sections[i].alone and any(_imperative(x.text) for x in steps[i]):
+            joined = any(re.search(r"[a-z,;] [A-Z][a-z]+ [-–—] ", x.text) for x in steps[i])
+            if not flags[i] and sections[i].alone and not joined \
+                    and any(_imperative(x.text) for x in steps[i]):
                 flags[i] = True
     if (sum(flags) >= 2 or sum(flags) and len(styled) >= 3 or named_list) and same_line:
         for i in styled:
