@@ -16,7 +16,6 @@ import threading
 from dataclasses import dataclass, replace
 
 from coach.config import COMMAND_LINE, Settings
-from coach.control.mpris import Mpris
 from coach.errors import CoachError, Interrupted
 from coach.model import Block, Pause, Phase, Program, Say, Timeline
 from coach.output import history
@@ -40,6 +39,14 @@ WAKE_S = 0.1
 opens with a second of it). Measured through PulseAudio: the first 100 ms of
 the first cue arrive intact (match 1.0) after 0.1 s; DESIGN.md's 0.3 s cost
 0.2 s of every first sound. Devices that wake slowly have --preroll."""
+
+
+FIRST_SEGMENT_S = 30.0
+"""The first stream of a session is at most this long: rendered in a few
+hundredths of a second with a warm cache (300 s took 0.2 s, and cutting
+it as long again), and its hand-over to the next is half a minute in."""
+FIRST_SOUND_WAIT_S = 1.0
+"""Longest wait for the first sound before the controls are set up anyway."""
 
 
 def fingerprint(program: Program) -> str:
@@ -124,7 +131,8 @@ def play(routine: str | None, settings: Settings, source: dict[str, str], *,
         if speech is not None:
             speech.close()
         raise
-    player = Player(growing, sink, preroll=settings.preroll, block=10.0)
+    player = Player(growing, sink, preroll=settings.preroll, block=10.0,
+                    first_segment=FIRST_SEGMENT_S)
     try:
         stopped_by = run(player, choice, line, quiet, settings.listen)
     finally:
@@ -148,10 +156,15 @@ def run(player: Player, choice: Choice, line: StatusLine, quiet: bool, listen: b
     # The file opens with LEAD_IN_S of silence; a live stream needs only WAKE_S.
     player.start(max(0, to_samples(LEAD_IN_S - WAKE_S)))
     stopped_by: CoachError | None = None
-    with Mpris(player, choice.program.title), ears(player, listen, line), Keys() as keys:
-        if keys.active and not quiet:
-            line.say(HELP)
-        try:
+    try:
+        # Keys, media keys (asyncio and dbus-fast: ~0.05 s to import) and
+        # the microphone are set up once the first sound is on its way.
+        player.sounding.wait(FIRST_SOUND_WAIT_S)
+        from coach.control.mpris import Mpris
+
+        with Mpris(player, choice.program.title), ears(player, listen, line), Keys() as keys:
+            if keys.active and not quiet:
+                line.say(HELP)
             while not player.wait(0.05):
                 key = keys.get()
                 if key in KEYS:
@@ -160,18 +173,18 @@ def run(player: Player, choice: Choice, line: StatusLine, quiet: bool, listen: b
                     line.say(HELP)
                 if line.live:
                     line.show(status_line(player, choice, line.width))
-        except CoachError as exc:  # an audio fault: still save the position
-            stopped_by = exc
-        except KeyboardInterrupt:
-            stopped_by = Interrupted()
-        finally:
-            if player.state not in (State.DONE, State.STOPPED):
-                player.stop()
-                try:
-                    player.wait(5)
-                except CoachError as exc:
-                    stopped_by = stopped_by or exc
-            line.clear()
+    except CoachError as exc:  # an audio fault: still save the position
+        stopped_by = exc
+    except KeyboardInterrupt:
+        stopped_by = Interrupted()
+    finally:
+        if player.state not in (State.DONE, State.STOPPED):
+            player.stop()
+            try:
+                player.wait(5)
+            except CoachError as exc:
+                stopped_by = stopped_by or exc
+        line.clear()
     return stopped_by
 
 

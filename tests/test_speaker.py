@@ -7,6 +7,7 @@ import os
 import subprocess
 import sys
 import textwrap
+import threading
 import time
 
 import numpy as np
@@ -14,6 +15,7 @@ import pytest
 
 from coach.errors import AudioError
 from coach.model import Chapter, Cue, CueKind, Timeline
+from coach.output.ahead import RenderAhead
 from coach.output import player as playback
 from coach.output.player import PREROLL_LEVEL, Command, Player, State, Whole, quiet_cut
 from coach.output.sinks import BUSY, LOST, NO_DEVICE, RecordingSink, SimpleaudioSink
@@ -276,6 +278,36 @@ def test_quiet_cut_lands_in_the_middle_of_the_last_silence():
     x[20000:20100] = 0  # too short to cut in
     assert quiet_cut(x, earliest=0) == 11000
     assert quiet_cut(x, earliest=11001) is None
+
+
+def test_quiet_cut_looks_back_from_the_end_as_far_as_it_must():
+    # Five minutes of sound: the only silence long enough is 4 minutes back;
+    # a silence near the end counts from its real start, not from where the
+    # first look at the tail began (QUIET_RUN is 1323 samples).
+    x = np.full(300 * SR, 5000, np.int16)
+    x[60 * SR: 61 * SR] = 0
+    assert quiet_cut(x, earliest=0) == 60 * SR + SR // 2
+    assert quiet_cut(x, earliest=60 * SR + SR // 2 + 1) is None
+    x[-8000:-100] = -16
+    assert quiet_cut(x, earliest=0) == len(x) - 4050
+
+
+def test_render_blocks_start_small_and_double():
+    asked = []
+
+    def render(start, count):
+        asked.append((start, count))
+        return np.zeros(count, np.int16)
+
+    ahead = RenderAhead(render, 100, lambda: 100 + 5000, lambda upto, timeout: time.sleep(timeout),
+                        block=1000, ahead=10_000, cond=threading.Condition(), first_block=150)
+    deadline = time.monotonic() + 5
+    while ahead.done_to < 5100 and time.monotonic() < deadline:
+        time.sleep(0.01)
+    ahead.cancel()
+    ahead.join(1)
+    assert asked == [(100, 150), (250, 300), (550, 600), (1150, 1000), (2150, 1000), (3150, 1000),
+                     (4150, 950)]
 
 
 # --------------------------------------------- no device: no server needed

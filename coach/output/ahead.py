@@ -2,7 +2,10 @@
 
 The player asks for segments of up to minutes; the mixer makes them a block
 at a time here, so the first block is ready long before the whole segment,
-and a paused or cancelled run stops making audio nobody will hear.
+and a paused or cancelled run stops making audio nobody will hear. Blocks
+start small and double up to full size: the first sound of a run waits for
+a fraction of a second of audio, not for a whole block. (The mixer's output
+is a function of the position alone, so block sizes never change a sample.)
 """
 
 from __future__ import annotations
@@ -18,15 +21,18 @@ Render = Callable[[int, int], np.ndarray]
 
 class RenderAhead:
     """Renders the session from ``start`` in blocks on a background thread,
-    keeping at most ``ahead`` samples that have not been taken yet. ``limit()``
+    keeping at most ``ahead`` samples that have not been taken yet, in blocks
+    of ``first_block`` samples doubling up to ``block``. ``limit()``
     says how far rendering may go now (the end of the session, or of what
     the speech made so far); ``wait_limit(upto, timeout)`` waits for it."""
 
     def __init__(self, render: Render, start: int, limit: Callable[[], int],
                  wait_limit: Callable[[int, float], object], *, block: int, ahead: int,
-                 cond: threading.Condition):
+                 cond: threading.Condition, first_block: int | None = None):
         self.render, self.limit, self.wait_limit = render, limit, wait_limit
         self.block, self.ahead = block, ahead
+        self._size = max(1, min(block, first_block or block))
+        """The next block's size."""
         self.cond = cond
         """Shared with the player: notified after every block."""
         self.taken = start
@@ -58,7 +64,8 @@ class RenderAhead:
                     # made) or ever (the end of the session): wait and look again.
                     self.wait_limit(at + 1, 0.05)
                     continue
-                count = min(self.block, end - at)
+                count = min(self._size, end - at)
+                self._size = min(self.block, 2 * self._size)
                 samples = np.asarray(self.render(at, count), dtype=np.int16)
                 if len(samples) != count:
                     raise ValueError(f"render({at}, {count}) gave {len(samples)} samples")

@@ -144,13 +144,39 @@ class Whole:
 
 def quiet_cut(samples: np.ndarray, earliest: int) -> int | None:
     """Index in ``samples`` at the middle of the last silent run of at least
-    QUIET_RUN seconds whose middle is at or after ``earliest``, or None."""
-    quiet = np.abs(samples.astype(np.int32)) <= QUIET_LEVEL
+    QUIET_RUN seconds whose middle is at or after ``earliest``, or None.
+
+    Looked for from the end, in a window that doubles until it holds the
+    answer: a cut near the end of a minutes-long first segment costs a
+    look at its last seconds, not at all of it (same result)."""
+    size = len(samples)
+    window = 4 * to_samples(QUIET_RUN) + 1
+    while True:
+        lo = max(0, size - window)
+        found, whole = _last_quiet(samples[lo:], lo, earliest)
+        if found is not None or lo == 0 or not whole:
+            return found
+        window *= 4
+
+
+def _last_quiet(part: np.ndarray, offset: int, earliest: int) -> tuple[int | None, bool]:
+    """(quiet_cut of the samples of which ``part`` is the tail from
+    ``offset``, if it lies in ``part``; whether a longer tail may still hold
+    one). A silent run touching ``part``'s start may begin before it: it is
+    judged only in a longer tail."""
+    quiet = np.abs(part.astype(np.int32)) <= QUIET_LEVEL
     edges = np.diff(np.concatenate(([0], quiet.view(np.int8), [0])))
     starts, ends = np.flatnonzero(edges == 1), np.flatnonzero(edges == -1)
-    middles = (starts + ends) // 2
+    touching = bool(offset and len(starts) and starts[0] == 0)
+    if touching:
+        starts, ends = starts[1:], ends[1:]
+    middles = offset + (starts + ends) // 2
     good = ((ends - starts) >= to_samples(QUIET_RUN)) & (middles >= earliest)
-    return int(middles[good][-1]) if good.any() else None
+    if good.any():
+        return int(middles[good][-1]), True
+    # Further back: runs that end before ``part`` (middles under ``offset``)
+    # and the one touching its start.
+    return None, touching or offset > earliest
 
 
 def lead_in(seconds: float) -> np.ndarray:
@@ -193,7 +219,7 @@ class Player:
 
     def __init__(self, source: Source, sink: Sink, *, preroll: float = 0.0,
                  segment: float = 300.0, first_segment: float = 300.0, block: float = 1.0,
-                 first_wait: float = 0.3,
+                 first_block: float = 0.25, first_wait: float = 0.3,
                  first_min: float = 2.0, prepare: float = 1.0, poll: float = 0.02,
                  clock: Callable[[], float] = time.monotonic,
                  sleep: Callable[[float], None] = time.sleep):
@@ -201,7 +227,8 @@ class Player:
         ``first_segment`` the longest first one of a run (short, so the first
         sound comes at once; long enough that rendering is far ahead at its
         end); ``block``: the
-        render step; ``first_wait``: clock time to let rendering run before
+        render step, and ``first_block`` the first one of a run (rendering
+        doubles from there up to ``block``); ``first_wait``: clock time to let rendering run before
         the first stream when it cannot finish a whole segment, but the
         first stream gets at least ``first_min``; ``prepare``: how long before
         a hand-over the next segment is gathered; ``poll``: how often the loop
@@ -210,6 +237,7 @@ class Player:
         self.source, self.sink = source, sink
         self.preroll = lead_in(preroll)
         self.segment, self.block = to_samples(segment), max(1, to_samples(block))
+        self.first_block = max(1, to_samples(first_block))
         self.first_segment = min(self.segment, to_samples(first_segment))
         self.first_wait, self.first_min = first_wait, to_samples(first_min)
         self.prepare, self.poll = prepare, poll
@@ -227,6 +255,10 @@ class Player:
         """A chapter NEXT asked for before the speech for it was made."""
         self._opening = 0.0
         """Seconds the last hand-over's ``sink.play`` took to return."""
+        self.sounding = threading.Event()
+        """Set once the first stream was started (or the loop ended without
+        one): controllers that can wait set themselves up after it, so the
+        first sound does not share the processor with them."""
 
     # -- controls (any thread) ------------------------------------------
 
@@ -338,6 +370,7 @@ class Player:
             self.sink.close()
             if self._state != State.DONE:
                 self._state = State.STOPPED
+            self.sounding.set()
             self._tell()
 
     def _tell(self) -> None:
@@ -464,7 +497,8 @@ class Player:
         self._pending = None
         at = self._clamp(at)
         ahead = RenderAhead(self.source.render, at, self._limit, self.source.wait_ready,
-                            block=self.block, ahead=self.segment + self.block, cond=self._cond)
+                            block=self.block, ahead=self.segment + self.block, cond=self._cond,
+                            first_block=self.first_block)
         with self._cond:
             self._run = _Run(ahead, lead=len(self.preroll) if lead else 0, anchor=at,
                              waiting_since=self.clock(), sent=at)
@@ -561,6 +595,7 @@ class Player:
         with self._cond:
             if run.anchor_time is None:
                 run.anchor, run.anchor_time = start, after + lead / SAMPLE_RATE
+                self.sounding.set()
             else:
                 self._opening = min(max(0.0, after - before), OPENING_MAX_S)
             run.sent = start + len(samples) - lead
