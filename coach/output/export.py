@@ -16,7 +16,7 @@ from coach.output.encode import ENCODED, FfmpegWriter, ffmpeg_program
 from coach.output.tags import Tags, session_tags
 from coach.output.vtt import render_vtt
 from coach.output.wav import WavWriter, output_error
-from coach.render.mix import Mixer
+from coach.render.mix import BLOCK, Mixer
 
 FORMATS = [".mp3", ".m4b", ".m4a", ".opus", ".ogg", ".flac", ".wav"]
 """The extensions coach writes."""
@@ -75,10 +75,13 @@ def export(
     try:
         with staged([path, vtt], replace=force) as (audio_temp, vtt_temp):
             with writer(audio_temp, path, tags) as audio:
-                for block in mixer.blocks():
-                    audio.write(block)
-                    if progress:
-                        progress(len(block))
+                if isinstance(audio, WavWriter):  # written in place, by two processes
+                    audio.fill(mixer.render, mixer.length, BLOCK, progress)
+                else:
+                    for block in mixer.blocks():
+                        audio.write(block)
+                        if progress:
+                            progress(len(block))
             try:
                 vtt_temp.write_bytes(render_vtt(timeline).encode("utf-8"))
             except OSError as exc:

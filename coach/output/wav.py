@@ -19,13 +19,14 @@ from __future__ import annotations
 import errno
 import os
 import struct
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from types import TracebackType
 
 import numpy as np
 
 from coach.errors import OutputError
+from coach.output import split
 from coach.output.tags import Tags, wav_info
 from coach.units import SAMPLE_RATE
 
@@ -33,8 +34,6 @@ HEADER_SIZE = 44
 """RIFF header + fmt chunk + data chunk header, bytes."""
 MAX_DATA = 0xFFFF_FFFF - 4096
 """RIFF sizes are 32-bit; leave room for the chapter chunks."""
-WRITEBACK = 8 << 20
-"""Bytes between two requests to start writing the file to the disk."""
 
 
 def output_error(path: Path | str, exc: OSError) -> OutputError:
@@ -102,11 +101,29 @@ class WavWriter:
             )
         try:
             self._file.write(memoryview(np.ascontiguousarray(block, "<i2")).cast("B"))
-            if 2 * (self.samples + block.size) >= self._written + WRITEBACK:
+            if 2 * (self.samples + block.size) >= self._written + split.WRITEBACK:
                 self._write_back()
         except OSError as exc:
             raise output_error(self.name, exc) from exc
         self.samples += block.size
+
+    def fill(self, render: Callable[[int, int], np.ndarray], length: int, size: int,
+             progress: Callable[[int], None] | None = None) -> None:
+        """Write samples ``0 .. length`` of ``render(start, count)`` (int16),
+        rendered ``size`` at a time by two processes (coach.output.split),
+        after what is written so far."""
+        if 2 * (self.samples + length) > MAX_DATA:
+            raise OutputError(
+                f"Cannot write {self.name}: a WAV file holds at most 4 GB; export a shorter session."
+            )
+        try:
+            self._file.flush()
+            at = self._file.tell()
+            split.fill(self._file.fileno(), at, render, length, size, progress)
+            self._file.seek(at + 2 * length)
+        except OSError as exc:
+            raise output_error(self.name, exc) from exc
+        self.samples += length
 
     def _write_back(self) -> None:
         """Ask the system to start writing what is written so far to the
