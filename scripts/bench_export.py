@@ -2,7 +2,8 @@
 """Benchmark `coach export`: a routine with an empty phrase cache (cold) and
 again with a warm one, against the synthesis floor measured in the same run
 (espeak-ng speaking every distinct phrase of the session in ONE call), and
-the peak memory of all its processes together. Prints figures and the
+the peak memory of all its processes together, and the CPU time of all its
+processes (steadier than the wall clock on a busy machine). Prints figures and the
 targets of issue 13; asserts nothing.
 
     .venv/bin/python scripts/bench_export.py [--level full] [--engine piper] [--runs 3]
@@ -18,6 +19,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import resource
 import statistics
 import subprocess
 import sys
@@ -37,10 +39,18 @@ def environment(cache: Path) -> dict[str, str]:
     return {**os.environ, "XDG_CACHE_HOME": str(cache), "XDG_CONFIG_HOME": str(cache.parent / "config")}
 
 
-def timed(level: str, engine: str, out: Path, cache: Path) -> float:
+def timed(level: str, engine: str, out: Path, cache: Path, cpu: list[float] | None = None) -> float:
+    """Wall-clock seconds of one export; its CPU seconds (user + system,
+    all its processes: steadier than the wall clock on a busy machine) are
+    appended to ``cpu``."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
     subprocess.run(command(level, engine, out), env=environment(cache), check=True, capture_output=True)
-    return time.perf_counter() - start
+    wall = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    if cpu is not None:
+        cpu.append(after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime)
+    return wall
 
 
 def descendants(root: int) -> list[int]:
@@ -110,12 +120,12 @@ def main() -> None:
 
     with tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)
-        floors, colds, warms = [], [], []
+        floors, colds, warms, cold_cpu, warm_cpu = [], [], [], [], []
         for run in range(args.runs):
             cache = tmp / f"cache{run}"
             floors.append(floor(level))
-            colds.append(timed(level, engine, tmp / "cold.wav", cache))
-            warms.append(timed(level, engine, tmp / "warm.wav", cache))
+            colds.append(timed(level, engine, tmp / "cold.wav", cache, cold_cpu))
+            warms.append(timed(level, engine, tmp / "warm.wav", cache, warm_cpu))
         cold_pss, cold_rss = memory(level, engine, tmp / "m.wav", tmp / "mcache")
         warm_pss, warm_rss = memory(level, engine, tmp / "m.wav", tmp / "mcache")
         with wave.open(str(tmp / "warm.wav")) as w:
@@ -128,6 +138,9 @@ def main() -> None:
     print(f"cold export           {cold:.2f} s   target <= {2 * synth + 1:.2f} s (2 x floor + 1 s)"
           + ("" if engine == "espeak" else f"; real-time factor {audio / cold:.0f}x"))
     print(f"warm export           {warm:.2f} s   target <= 0.60 s")
+    print(f"CPU time (all procs)  cold {statistics.median(cold_cpu):.2f} s, warm {statistics.median(warm_cpu):.2f} s"
+          " (medians; user + system)")
+    print(f"best of runs          cold {min(colds):.2f} s, warm {min(warms):.2f} s")
     print(f"making the speech     {cold - warm:.2f} s   (cold - warm: what a cold cache adds; {(cold - warm) / synth:.1f} x the floor)")
     print(f"peak memory, cold     {cold_pss:.0f} MB all processes (PSS), largest process {cold_rss:.0f} MB RSS;"
           f" target <= {limit_mb} MB")

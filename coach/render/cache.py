@@ -208,8 +208,12 @@ class PhraseCache:
 
 def to_pcm(clip: np.ndarray) -> np.ndarray:
     """float32 in [-1, 1] -> int16 (x 32768, rounded, clipped)."""
-    scaled = np.round(np.asarray(clip, dtype=np.float64) * 32768.0)
-    return np.clip(scaled, -32768, 32767).astype("<i2")
+    clip = np.asarray(clip)
+    # Scaling float32 by a power of two is exact, so float32 rounds as
+    # float64 would, without a float64 copy.
+    scaled = np.multiply(clip, 32768.0, dtype=np.float64 if clip.dtype == np.float64 else np.float32)
+    np.rint(scaled, out=scaled)
+    return np.clip(scaled, -32768, 32767, out=scaled).astype("<i2")
 
 
 def from_pcm(pcm: np.ndarray) -> np.ndarray:
