@@ -280,3 +280,78 @@ def test_a_password_protected_handout(tmp_path, user):
         assert result.returncode == 2 and result.stdout == ""
         assert result.stderr == (f"{path}: this PDF is locked with a password; open it, save or print it "
                                  "without one, or copy its text into a .txt file\n")
+
+
+def test_a_page_saved_as_one_file_mhtml(tmp_path):
+    """Chrome's and Edge's 'Webpage, Single File': the page, quoted-printable,
+    in a multipart/related message with its pictures."""
+    import base64
+    import quopri
+
+    html = WORDPRESS.read_bytes()
+    boundary = "----MultipartBoundary--k3Jd8s0xQpl9XbWnNn2eYq0VwtNq6X9n3xVyM7L1X----"
+    head = ("From: <Saved by Blink>\r\nSnapshot-Content-Location: https://riverside-physio.example/blog/"
+            "4-gentle-stretches/\r\nSubject: 4 Gentle Stretches for a Stiff Lower Back | Riverside Physio "
+            "Blog\r\nDate: Tue, 14 Mar 2023 09:12:44 -0000\r\nMIME-Version: 1.0\r\nContent-Type: "
+            f'multipart/related;\r\n\ttype="text/html";\r\n\tboundary="{boundary}"\r\n\r\n\r\n')
+    page = (f"--{boundary}\r\nContent-Type: text/html\r\nContent-ID: <frame-2F1A@mhtml.blink>\r\n"
+            "Content-Transfer-Encoding: quoted-printable\r\nContent-Location: https://riverside-physio."
+            "example/blog/4-gentle-stretches/\r\n\r\n").encode() + quopri.encodestring(html).replace(b"\n", b"\r\n")
+    picture = (f"\r\n--{boundary}\r\nContent-Type: image/png\r\nContent-Transfer-Encoding: base64\r\n"
+               "Content-Location: https://riverside-physio.example/hero.png\r\n\r\n").encode() \
+        + base64.encodebytes(b"\x89PNG\r\n\x1a\n" + bytes(300)) + f"\r\n--{boundary}--\r\n".encode()
+    path = tmp_path / "stretches.mhtml"
+    path.write_bytes(head.encode() + page + picture)
+    assert shape_of(load_program(str(path), "full")) == WORDPRESS_SHAPE
+    result = run("show", str(path), "--level", "full", "--lines")
+    assert result.returncode == 0, result.stderr
+    assert "## 1. Knee to chest" in result.stdout and "Saved by Blink" not in result.stdout
+
+
+def test_an_old_page_in_windows_1252():
+    """An old page declaring ISO-8859-1 but written in Windows-1252, as
+    browsers read it: the dash and the curly quotes survive."""
+    page = ('<html><head><meta http-equiv="Content-Type" content="text/html; charset=iso-8859-1"></head>'
+            "<body><h1>Knee hug</h1><p>Lie on your back \u2013 hug both knees. Hold for 20 seconds. "
+            "\u201cBreathe.\u201d Repeat 5 times. Caf\u00e9.</p></body></html>").encode("cp1252")
+    from coach.read.html import decode_page
+
+    text = html_to_text(decode_page(page))
+    assert "back \u2013 hug" in text and "\u201cBreathe.\u201d" in text and "Caf\u00e9" in text
+
+
+# ------------------------------------------------------------- bad pages
+
+from datetime import timedelta  # noqa: E402
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+from coach.errors import RoutineError  # noqa: E402
+from coach.script.load import read_text  # noqa: E402
+
+TAGS = st.sampled_from(["<div>", "</div>", "<p>", "</p>", "<h2>", "</h2>", "<ul>", "<li>", "</ul>",
+                        "<ol start='x'>", "<table>", "<tr>", "<td>", "<b>", "</b>", "<br>", "<nav>",
+                        "<header>", "<article>", "<main>", "<script>", "<!--", "-->", "&amp;", "&#0;",
+                        "<div style='display:none'>", "Hold for 20 seconds.", "1. Knee hug", "\n", "\x00"])
+
+
+@settings(max_examples=60, deadline=timedelta(seconds=10))
+@given(st.lists(TAGS, max_size=300).map("".join), st.sampled_from([".html", ".mhtml", ".pdf"]))
+def test_any_page_reads_or_raises_routine_error(tmp_path_factory, body, suffix):
+    """Broken markup, a bad MHTML, a damaged PDF: text or one RoutineError."""
+    heads = {".html": "<!DOCTYPE html><html><body>",
+             ".mhtml": "From: <Saved by Blink>\r\nMIME-Version: 1.0\r\nContent-Type: multipart/related; "
+                       "boundary=\"b\"\r\n\r\n--b\r\nContent-Type: text/html\r\n\r\n<html>",
+             ".pdf": "%PDF-1.4\n1 0 obj << /Type /Catalog /Pages 2 0 R >> endobj\n"}
+    path = tmp_path_factory.mktemp("page") / ("page" + suffix)
+    path.write_bytes((heads[suffix] + body).encode("utf-8", "surrogatepass"))
+    try:
+        assert isinstance(read_text(path, path.name), str)
+    except RoutineError as exc:
+        assert str(exc).startswith(path.name) and "\n" not in str(exc)
+
+
+def test_a_page_nested_fifty_thousand_deep_is_read():
+    page = "<html><body>" + "<div>" * 50_000 + "<p>Lie down. Hold for 20 seconds.</p>" + "</div>" * 50_000
+    assert "Hold for 20 seconds." in html_to_text(page + "</body></html>")

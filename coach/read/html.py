@@ -14,6 +14,8 @@ import re
 
 from bs4 import BeautifulSoup, Comment, NavigableString, Tag
 
+from coach.errors import RoutineError
+
 DROP = {
     "script", "style", "noscript", "template", "nav", "aside", "form", "button", "select",
     "input", "textarea", "iframe", "svg", "canvas", "figure", "figcaption", "img", "picture",
@@ -75,7 +77,7 @@ def _is_noise(tag: Tag) -> bool:
 def _layout_table(table: Tag) -> bool:
     """A table used for page layout (its cells hold paragraphs, lists,
     headings or other tables), not a table of data."""
-    return any(cell.find(BLOCKS) for cell in table.find_all(["td", "th"]))
+    return any(isinstance(d, Tag) and d.name in BLOCKS for d in table.descendants)
 
 
 def _lead_title(node: Tag) -> str | None:
@@ -98,6 +100,25 @@ def _fold(text: str) -> str:
     return " ".join(text.split())
 
 
+MAX_DEPTH = 150
+"""Elements nested deeper than this are read as plain text (a hostile page
+of 50,000 nested <div>s would otherwise exhaust Python's stack)."""
+
+
+def _bounded(method):
+    """Past MAX_DEPTH, a node is only its text."""
+    def bounded(self, node, *args, **kwargs):
+        if self.depth >= MAX_DEPTH:
+            self.buffer.append(" " + node.get_text(" ") + " ")
+            return None
+        self.depth += 1
+        try:
+            return method(self, node, *args, **kwargs)
+        finally:
+            self.depth -= 1
+    return bounded
+
+
 class _Writer:
     def __init__(self, lead_level: int = 0) -> None:
         self.blocks: list[str] = []
@@ -105,6 +126,14 @@ class _Writer:
         self.lead_level = lead_level
         """Heading level for bold lead titles (0: the page has headings of
         its own, so bold words are only emphasis)."""
+        self.depth = 0
+        self.layout: dict[int, bool] = {}
+        """Per table (by id): is it a layout table?"""
+
+    def is_layout(self, table: Tag) -> bool:
+        if id(table) not in self.layout:
+            self.layout[id(table)] = _layout_table(table)
+        return self.layout[id(table)]
 
     def flush(self, prefix: str = "") -> None:
         text = _fold("".join(self.buffer))
@@ -112,6 +141,7 @@ class _Writer:
         if text:
             self.blocks.append(prefix + text)
 
+    @_bounded
     def inline(self, node) -> None:
         for child in node.children:
             if isinstance(child, Comment):
@@ -124,6 +154,7 @@ class _Writer:
                 else:
                     self.inline(child)
 
+    @_bounded
     def walk(self, node: Tag) -> None:
         for child in node.children:
             if isinstance(child, Comment):
@@ -145,9 +176,10 @@ class _Writer:
             elif name in ("ul", "ol"):
                 self.flush()
                 self.list(child, ordered=name == "ol")
-            elif name == "tr" and not _layout_table(child.find_parent("table") or child):
+            elif name == "tr" and not self.is_layout(next((p for p in child.parents if p.name == "table"), child)):
                 self.flush()
-                cells = [_fold(c.get_text(" ")) for c in child.find_all(["td", "th"], recursive=False)]
+                cells = [_fold(c.get_text(" ")) for c in child.children
+                         if isinstance(c, Tag) and c.name in ("td", "th")]
                 row = " | ".join(c for c in cells if c)
                 if row:
                     self.blocks.append(row)
@@ -163,6 +195,7 @@ class _Writer:
                 self.walk(child)
                 self.flush()
 
+    @_bounded
     def list(self, node: Tag, ordered: bool) -> None:
         start = node.get("start")
         number = int(start) if isinstance(start, str) and start.isdigit() else 1
@@ -212,3 +245,47 @@ def html_to_text(html: str) -> str:
         if first.lstrip("# ").lower() != title.lower():  # the page's own first heading is its title
             blocks.insert(0, "# " + title)
     return "\n\n".join(blocks) + "\n"
+
+
+WHATWG_NAMES = {"iso-8859-1": "windows-1252", "latin-1": "windows-1252", "latin1": "windows-1252",
+                "us-ascii": "windows-1252", "ascii": "windows-1252", "iso-8859-9": "windows-1254"}
+"""Charsets a page declares that browsers read as another (the WHATWG
+Encoding standard): a page saying ISO-8859-1 is Windows-1252, curly quotes
+and dashes included."""
+
+
+def decode_page(data: bytes) -> str:
+    """A saved page's bytes as text: UTF-8 (with or without a BOM) when it is
+    valid, else the charset the page declares, read as browsers read it,
+    else Windows-1252 (what old pages without a charset are)."""
+    from bs4.dammit import EncodingDetector
+
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        pass
+    declared = (EncodingDetector.find_declared_encoding(data, is_html=True) or "windows-1252").lower()
+    try:
+        return data.decode(WHATWG_NAMES.get(declared, declared), errors="replace")
+    except LookupError:
+        return data.decode("windows-1252", errors="replace")
+
+
+def mhtml_to_text(data: bytes) -> str:
+    """A page saved as one file (MHTML, .mhtml or .mht: what Chrome and Edge
+    save as 'Webpage, Single File') -> routine text, from its web page part."""
+    import email
+    from email import policy
+
+    message = email.message_from_bytes(data, policy=policy.compat32)
+    for part in message.walk():
+        if part.get_content_type() == "text/html":
+            body = part.get_payload(decode=True) or b""
+            charset = part.get_content_charset()
+            try:
+                html = body.decode(WHATWG_NAMES.get(charset, charset)) if charset else decode_page(body)
+            except (LookupError, UnicodeDecodeError):
+                html = decode_page(body)
+            return html_to_text(html)
+    raise RoutineError("this saved page (MHTML) holds no web page; save the page as "
+                       "'Webpage, HTML only' and try again")

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 import os
+import re
 import stat
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -82,10 +83,12 @@ def read_bytes(path: Path, shown: str, limit: int = MAX_FILE_BYTES) -> bytes:
 
 
 def kind_of(path: Path, data: bytes) -> str:
-    """"pdf", "html" or "text", from the content first, then the extension."""
-    head = data[:1024].lstrip(b"\xef\xbb\xbf \t\r\n").lower()
+    """"pdf", "html", "mhtml" or "text", from the content first, then the extension."""
+    head = data[:4096].lstrip(b"\xef\xbb\xbf \t\r\n").lower()
     if data.startswith(b"%PDF-"):
         return "pdf"
+    if re.match(rb"[a-z-]+:", head) and b"multipart/related" in head and b"mime-version:" in head:
+        return "mhtml"  # a page saved as one file (coach/read/html.py)
     if head.startswith((b"<!doctype html", b"<html", b"<?xml")) and b"<html" in data[:4096].lower():
         return "html"
     if path.suffix.lower() in (".html", ".htm", ".xhtml") and head.startswith(b"<"):
@@ -125,9 +128,13 @@ def read_text(path: Path, shown: str) -> str:
 
             text = pdf_to_text(data)
         elif kind == "html":
-            from coach.read.html import html_to_text
+            from coach.read.html import decode_page, html_to_text
 
-            text = html_to_text(decode(data, shown))
+            text = html_to_text(decode_page(data))
+        elif kind == "mhtml":
+            from coach.read.html import mhtml_to_text
+
+            text = mhtml_to_text(data)
         else:
             if len(data) > MAX_BYTES:
                 raise RoutineError(
