@@ -391,3 +391,20 @@ def test_counts_and_sides_found_with_whole_articles(sentences, want):
 ])
 def test_sides_and_sets_in_more_real_phrasings(sentences, want):
     assert plan(*sentences) == want
+
+
+@pytest.mark.parametrize("sentences,want", [
+    (["Instead of 5 reps on each leg, do 10.", "Instead of holding this position for 2 seconds, hold it for 4."],
+     (10, [(4, "one"), (4, "other")])),
+    (["Bend and stretch your legs 5–10 times and then be still.", "Hold for 5–10 deep breaths."],
+     (1, [(50, None)])),
+])
+def test_progressions_and_lead_in_movements(sentences, want):
+    assert plan(*sentences) == want
+
+
+def test_a_count_alone_in_the_notes_is_page_wide():
+    from coach.script.plan import page_wide
+
+    assert page_wide(["The Flow", "Repeat 2x", "Each move: 60 seconds"]) == (Span(2, 2), Span(60, 60))
+    assert page_wide(["Do this 3 times a day.", "Walk for 10 minutes first."]) == (None, None)

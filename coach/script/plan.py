@@ -87,7 +87,9 @@ def page_wide(sentences: list[str]) -> tuple[Span | None, Span | None]:
     reps = hold = None
     for text in sentences:
         timing = read_timing(text)
-        if timing.general and not timing.problem:
+        alone = (timing.reps or timing.hold) and not timing.per_side and len(
+            re.findall(r"[a-z]+", strip_reps(text).lower())) <= 1  # "Repeat 2x" as a line of its own
+        if (timing.general or alone) and not timing.problem:
             reps = reps or timing.reps
             hold = hold or timing.hold
     return reps, hold
@@ -261,6 +263,7 @@ def plan_exercise(exercise: Exercise, page_hold: Span | None = None) -> Exercise
     field: HoldPlan | None = None  # a prescription line's hold ("30 seconds"), until the text gives its own
     variation = False  # past the main version's holds, in another version
     general: Timing | None = None  # "Hold each stretch for 30 seconds" inside the exercise
+    moving_count: Span | None = None  # the count of a movement before any hold
     timings = [read_timing(s.text) for s in exercise.steps]
     own = [t for t in timings if not t.general]
     implicit = not any(t.hold or t.bare_hold for t in own) and (
@@ -389,12 +392,16 @@ def plan_exercise(exercise: Exercise, page_hold: Span | None = None) -> Exercise
                     per = Span(timing.reps.low / sets.low, timing.reps.high / sets.high)
             else:
                 per = timing.reps
+            moving_count = None
             if not (timing.hold or timing.bare_hold):
                 # "Circle your knees to the right five times": the movement stays.
                 move = tidy(strip_reps(text))
                 whole = text.lower().startswith(move.rstrip(".").lower())  # the count was only cut off the end
-                if first_word(text) not in COUNT_VERBS and len(move.split()) >= 3 and whole:
-                    pending.append(move)
+                if first_word(text) not in COUNT_VERBS and len(move.split()) >= 3:
+                    if whole:
+                        pending.append(move)
+                    if not holds and not timing.sets and is_instruction(move):
+                        moving_count = per  # "Bend and stretch your legs 5-10 times and then be still"
         per_side = per_side or timing.per_side
         if timing.other_side and field and not holds:
             holds.append(replace(field, actions=tuple(pending)))
@@ -421,6 +428,8 @@ def plan_exercise(exercise: Exercise, page_hold: Span | None = None) -> Exercise
     if field and not holds:
         holds.append(replace(field, actions=tuple(pending)))
         pending = []
+    if holds and moving_count is not None and per is moving_count and not sets:
+        per = None  # the count of a movement leading into the hold, not of the exercise
     moves = [p for p in pending if is_instruction(p)]
     follows = bool(moves) and (not holds or re.match(r"(?:then|next|now|finally|and)\b", moves[0], re.I))
     if implicit and follows and not RELEASE.search(moves[0]):

@@ -147,7 +147,8 @@ COMPARED_ANY = re.compile(r"\b(?:longer|more|less|shorter|fewer)\s+than\b|\bexce
 more than 15 minutes"): not a hold."""
 REPS_ROUNDS = re.compile(rf"{_range('r')}\s+(?:rounds?|cycles?)\b", re.IGNORECASE)
 REPS_DONE = re.compile(
-    rf"\b(?:do|done|complete|perform)\s+{_range('r')}\s+(?:[a-z]+\s*)?(?=with|on|per|each|then|,|\.|$)",
+    rf"\b(?:do|done|complete|perform)\s+{_range('r')}"
+    rf"(?!\s*(?:seconds?|secs?|minutes?|mins?|hours?|breaths?|sets?)\b)\s*(?:[a-z]+\s*)?(?=with|on|per|each|then|,|\.|$)",
     re.IGNORECASE,
 )
 REPEAT = re.compile(r"\brepeat\b|\bdo (?:it|this|the same) again\b", re.IGNORECASE)
@@ -180,7 +181,7 @@ SIDE_WORD = re.compile(
 )
 GENERAL = re.compile(
     r"\b(?:each|every|all|any|these)\s+(?:of\s+the(?:se|m)?\s+)?"
-    r"(?:poses?|stretch(?:es)?|exercises?|positions?|movements?)\b\s+(?:for|at|is|should)"
+    r"(?:poses?|stretch(?:es)?|exercises?|positions?|movements?|moves?)\b\s*(?:for|at|is|should|:)"
     r"|\b(?:each|every|all|any|these|both)\s+(?:of\s+(?:the(?:se)?|them)\s+)?"
     r"(?:one|poses?|stretch(?:es)?|exercises?|positions?|movements?|moves?)\b[^.;]{0,40}?\b\d*\s*"
     r"(?:\d|one|two|three|four|five|six|seven|eight|nine|ten|twice)\b[^.;]{0,20}?\b(?:times|reps?|repetitions?)\b"
@@ -548,10 +549,34 @@ BOTH_LIMBS = re.compile(r"\bboth (?:knees|legs|feet|sides|hips|shoulders)\b", re
 """A movement of both limbs at once ("Draw both knees to your chest"): no side."""
 
 
+INSTEAD = re.compile(r"^\W*instead of\b(?P<old>[^,;]{1,120})[,;]\s*(?P<new>.+)$", re.IGNORECASE)
+""""Instead of 5 reps on each leg, do 10.": the new number counts, in the old one's unit."""
+UNIT_WORD = re.compile(r"\b(seconds?|minutes?|breaths?)\b", re.IGNORECASE)
+
+
+def instead(text: str, m: re.Match) -> Timing:
+    """The timing of "Instead of <old>, <new>": the new part read with the
+    old part's unit and sides (the old part blanked, so places still match)."""
+    old = read_timing(m.group("old"))
+    new = m.group("new")
+    unit = UNIT_WORD.search(m.group("old"))
+    if old.hold and unit:
+        new = re.sub(rf"({NUMBER})(?!\s*(?:{unit.group(1)}|seconds?|minutes?|breaths?))(\W*)$",
+                     rf"\1 {unit.group(1)}\2", new, flags=re.IGNORECASE)
+    timing = read_timing(" " * m.start("new") + new)
+    end = len(text)
+    clip = lambda span: (min(span[0], end), min(span[1], end)) if span else span  # noqa: E731
+    return replace(timing, per_side=timing.per_side or old.per_side, hold_at=clip(timing.hold_at),
+                   hold_ends=tuple(min(e, end) for e in timing.hold_ends))
+
+
 @functools.lru_cache(maxsize=4096)
 def read_timing(text: str) -> Timing:
     """Apply every rule to one sentence (cached: the parser and the planner
     ask about the same sentences)."""
+    swap = INSTEAD.match(text)
+    if swap:
+        return instead(text, swap)
     timing = Timing(
         per_side=any(not HANDS_ON.search(text[: m.start()]) for m in PER_SIDE.finditer(text)),
         other_side=bool(OTHER_SIDE.search(text)),
