@@ -49,7 +49,7 @@ def resolve(routine: str, level: str | None) -> tuple[Path, str]:
     return path, level
 
 
-FORMATS = "plain text (.txt), Markdown (.md), a saved web page (.html) or a PDF (.pdf)"
+FORMATS = "plain text (.txt), Markdown (.md), a saved web page (.html or .mhtml) or a PDF (.pdf)"
 OTHER_FORMATS = (
     (b"\x89PNG", "a PNG image"), (b"\xff\xd8\xff", "a JPEG image"), (b"GIF8", "a GIF image"),
     (b"RIFF", "a RIFF (WAV or WebP) file"), (b"PK\x03\x04", "a ZIP archive (or a Word file)"),
