@@ -283,3 +283,23 @@ def test_principles_in_a_block_are_not_exercises_beside_timed_run_ins():
     routine = parse_routine(text)
     assert [e.line for e in routine.exercises] == [8, 10, 12]
     assert routine.exercises[2].name == "Hundred"
+
+
+def test_exercises_brought_in_by_name_inside_one_paragraph():
+    text = ("How do I stretch for a run?\n\nStretch both before and after a run. Start with leg swings: "
+            "Hold on to a chair and swing the other leg back and forth. Then switch. Walking lunges should "
+            "be done next. Step out onto one leg and sink. Try a standing quad stretch; bring your left "
+            "heel toward your bum, stretch for 30 seconds, then switch. Then try a standing calf stretch. "
+            "Lean toward the wall until the calf pulls.\n")
+    routine = parse_routine(text)
+    assert [e.name for e in routine.exercises] == [
+        "Leg swings", "Walking lunges", "Standing quad stretch", "Standing calf stretch"]
+    assert routine.exercises[0].steps[0].text.startswith("Start with leg swings:")
+    assert any(n.text == "Stretch both before and after a run." for n in routine.notes)
+
+
+def test_sequence_entries_joined_on_one_line_by_a_pdf():
+    text = ("A Back Sequence\n\nSit comfortably (optional) Sitting back arch: 5 breaths Sitting twist R& L "
+            "sides: 5 breaths per side\nWalk hands forward: 5 breaths\nKnees to chest: 5 breaths\n")
+    assert names(text) == ["Sitting back arch", "Sitting twist R& L sides", "Walk hands forward",
+                           "Knees to chest"]

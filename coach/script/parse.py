@@ -422,6 +422,54 @@ def split_run_in(lines: list[_Line]) -> list[_Line]:
     return out
 
 
+_MOVE = (r"(?:stretch|stretches|swings?|lunges?|squats?|twists?|rolls?|pose|bridges?|raises?|curls?|"
+         r"circles?|kicks?|tilts?|planks?|hugs?|rotations?|bends?|reach(?:es)?|presses|press-ups?|"
+         r"push-ups?|sit-ups?|crunch(?:es)?|marches|shrugs?|tucks?|glides?)")
+INTRO = re.compile(
+    r"(?:(?:then|next|now|also|first|finally),?\s+)?"
+    r"(?:(?:start|begin|finish|end|follow(?: up)?|continue|warm up|cool down) with|try|do|add)\s+"
+    r"(?:a |an |the |some |your )?(?P<name>[a-z][\w'’ -]{0,40}?\b" + _MOVE + r")\b\s*(?:[:;.,]|$)"
+    r"|(?P<first>[A-Z][\w'’ -]{0,40}?\b" + _MOVE + r")\s+(?:should|can|could|must|are|is|come|comes)\b",
+    re.IGNORECASE,
+)
+"""A sentence that brings in the next exercise by its name, inside running
+prose: "Start with leg swings:", "Then try a standing calf stretch.",
+"Walking lunges should be done next"."""
+
+
+def split_intros(lines: list[_Line]) -> list[_Line]:
+    """A paragraph that brings in three or more exercises by name, one
+    after another, is cut before each: a newspaper answer's "Start with
+    leg swings: … Then try a standing calf stretch. …"."""
+    out: list[_Line] = []
+    for line in lines:
+        if line.kind != "text" or len(line.text) < 120 or line.form:
+            out.append(line)
+            continue
+        sentences = split_sentences(_Item(StepKind.PROSE, [(line.number, line.text)]))
+        marks = [INTRO.match(s) for _, s in sentences]
+        if sum(m is not None for m in marks) < 3:
+            out.append(line)
+            continue
+        current: list[str] = []
+        for (_, sentence), m in zip(sentences, marks):
+            if m is not None:
+                if current:
+                    out.append(_Line(line.number, "text", " ".join(current), indent=line.indent))
+                name = (m.group("name") or m.group("first")).strip()
+                out.append(_Line(line.number, "text", sentence, indent=line.indent, form="intro",
+                                 label=name[:1].upper() + name[1:]))
+                current = []
+            elif out and out[-1].form == "intro" and out[-1].number == line.number and not current:
+                out[-1] = _Line(line.number, "text", out[-1].text + " " + sentence, indent=line.indent,
+                                form="intro", label=out[-1].label)
+            else:
+                current.append(sentence)
+        if current:
+            out.append(_Line(line.number, "text", " ".join(current), indent=line.indent))
+    return out
+
+
 CAMEL_GLUE = re.compile(r"(?<=[a-z])(?=[A-Z][a-z])")
 
 
@@ -441,17 +489,42 @@ def split_glued_titles(lines: list[_Line]) -> list[_Line]:
     return out
 
 
+_AMOUNT = (r"(?:\d+|one|two|three|four|five|six|seven|eight|nine|ten)\s*"
+           r"(?:breaths?|seconds?|secs?|minutes?|mins?|reps?|repetitions?|times)\b")
+ENTRY_AMOUNT = re.compile(r":\s+" + _AMOUNT, re.IGNORECASE)
+
+
+def _pieces(raw: str) -> list[str]:
+    """A line that holds several "Name: 5 breaths" entries (a PDF joined
+    them) as one line per entry."""
+    if len(raw) > 2000 or len(ENTRY_AMOUNT.findall(raw)) < 2:
+        return [raw]
+    amounts = list(ENTRY_AMOUNT.finditer(raw))
+    cuts = []
+    lead = [m.end() for m in re.finditer(r"[).,;!?] (?=[A-Z])", raw[:amounts[0].start()])]
+    if lead:
+        cuts.append(lead[-1])  # "…hips elevated (optional) Sitting back arch: 5 breaths"
+    for before, m in zip(amounts, amounts[1:]):
+        # the next name starts at the first capital after the last amount
+        start = re.search(r"\s(?=[A-Z])", raw[before.end():m.start()])
+        if start:
+            cuts.append(before.end() + start.end())
+    return [raw[a:b] for a, b in zip([0, *cuts], [*cuts, len(raw)])]
+
+
 def parse_lines(text: str) -> list[_Line]:
     """Classify every line, turning setext underlines into headings."""
     raw_lines = text.splitlines()
-    lines = [parse_line(i, raw) for i, raw in enumerate(raw_lines, start=1)]
+    lines = [parse_line(i, piece) for i, raw in enumerate(raw_lines, start=1) for piece in _pieces(raw)]
     for i in range(1, len(lines)):
-        if lines[i - 1].kind == "text" and SETEXT.fullmatch(raw_lines[i].strip() or "x"):
+        if lines[i].number != lines[i - 1].number + 1:
+            continue
+        if lines[i - 1].kind == "text" and SETEXT.fullmatch(raw_lines[lines[i].number - 1].strip() or "x"):
             if i < 2 or lines[i - 2].kind == "blank":
-                level = 1 if raw_lines[i].strip().startswith("=") else 2
+                level = 1 if raw_lines[lines[i].number - 1].strip().startswith("=") else 2
                 lines[i - 1] = _Line(lines[i - 1].number, "heading", lines[i - 1].text, level)
                 lines[i] = _Line(lines[i].number, "blank", "")
-    return split_run_in(split_numbered(split_glued_titles(lines)))
+    return split_intros(split_run_in(split_numbered(split_glued_titles(lines))))
 
 
 # ------------------------------------------------------------------- items
@@ -578,6 +651,8 @@ def find_candidates(lines: list[_Line]) -> list[tuple[int, tuple]]:
                 found.append((i, ("paragraph", line.form)))
         elif line.kind == "text" and line.form == "entry":
             found.append((i, ("entry",)))
+        elif line.kind == "text" and line.form == "intro":
+            found.append((i, ("intro",)))
         elif line.kind == "text":
             text = line.text
             name = text[:-1].rstrip() if text.endswith(":") else text
@@ -627,7 +702,7 @@ def find_candidates(lines: list[_Line]) -> list[tuple[int, tuple]]:
 
 
 PRIOR = {"heading": 0.6, "numbered": 0.5, "upper": 0.35, "colon": 0.3, "run-in": 0.25,
-         "all": 0.1, "paragraph": 0.05, "entry": 0.2}
+         "all": 0.1, "paragraph": 0.05, "entry": 0.2, "intro": 0.02}
 
 
 def _prior(style: tuple) -> float:
@@ -669,7 +744,10 @@ def _imperative(text: str) -> bool:
     and descriptions ("Hunching over a desk…") are not."""
     if re.match(r"(?:tips?|notes?|benefits?|why|caution|warning|important|avoid if)\s*:", text, re.IGNORECASE):
         return False  # "Tip: Move slowly": advice about the exercise, not a step of it
-    text = re.sub(r"^[A-Z][\w ]{0,25}:\s+", "", text).lstrip("\"'“‘(")  # "How: Begin on hands and knees"
+    label, colon, rest = text.partition(": ")
+    if colon and (FIELD_LABEL.fullmatch(label.strip()) or len(label.split()) <= 2 and not _starts_with_verb(label)):
+        text = rest  # "How: Begin on hands and knees"
+    text = text.lstrip("\"'“‘(")
     if WARNING_START.match(text):
         return False
     for clause in re.split(r"[,;:]\s+|\s[–—]\s", text)[:4]:
@@ -763,7 +841,7 @@ def _sections(lines: list[_Line], starts: list[int], breaks: set[int], style: tu
     """Sections from the chosen starts; a break line starts a section of notes."""
     bounds = sorted(set(starts) | breaks)
     starts = set(starts)
-    solo = style[:1] in (("paragraph",), ("entry",))
+    solo = style[:1] in (("paragraph",), ("entry",), ("intro",))
     out: list[_Section] = []
     count = 0
     for a, b in zip(bounds, bounds[1:] + [len(lines)]):
@@ -782,6 +860,11 @@ def _sections(lines: list[_Line], starts: list[int], breaks: set[int], style: tu
             if style == ("entry",):
                 title = head.label or head.text
                 body = [_Line(head.number, "text", head.text, indent=head.indent)]
+                rest_text = head.text[len(head.label):].lstrip(" :|–—-") if head.label else ""
+                if head.label and _starts_with_verb(head.label) and rest_text:
+                    # "Walk hands forward:  5 breaths": the move, then its time
+                    body = [_Line(head.number, "text", head.label + ".", indent=head.indent),
+                            _Line(head.number, "text", rest_text, indent=head.indent)]
             else:
                 body = [_Line(head.number, "text", head.text, indent=head.indent)] + body
                 title = head.label or f"Exercise {head.level if head.kind == 'numbered' else count}"
