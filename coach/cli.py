@@ -152,14 +152,14 @@ def show(routine: Routine, level: LevelOpt = None, voice: VoiceOpt = None, rate:
     for note in timeline.notes:
         console.print(f"note: {note}", highlight=False)
     console.print(how, style="dim", highlight=False)
-    for line in reading_lines(routine, program, lines):
+    for line in reading_lines(routine, program, every=lines):
         console.print(line, highlight=False, markup=False, soft_wrap=True, style="yellow" if line.startswith("!") else None)
 
 
-def reading_lines(routine: str, program: Program, every: bool) -> list[str]:
+def reading_lines(routine: str, program: Program, every: bool = False, brief: bool = False) -> list[str]:
     """How the text of a file was read (coach/script/outline.py): every line
-    when asked, else a summary when the reading is not confident; nothing
-    for a built-in routine."""
+    when asked, else when the reading is not confident a summary (or, brief,
+    one line pointing to `coach show`); nothing for a built-in routine."""
     from coach.script import outline
 
     if routine in builtin_routines() or routine in load_levels():
@@ -167,7 +167,9 @@ def reading_lines(routine: str, program: Program, every: bool) -> list[str]:
     reading = outline.reading(*read_source(routine), program)
     if every:
         return outline.full_lines(reading)
-    return [] if reading.confident else outline.summary_lines(reading)
+    if reading.confident:
+        return []
+    return [outline.brief_line(reading, routine)] if brief else outline.summary_lines(reading)
 
 
 def measured_timeline(program: Program, settings: Settings) -> tuple[Timeline, str]:
@@ -211,7 +213,7 @@ def compile_command(
         data = summary(program, timeline) | json_fields(reading(*read_source(routine), program))
         typer.echo(json.dumps(data, ensure_ascii=False))
         return
-    for line in level_notes(program):
+    for line in level_notes(program) + reading_lines(routine, program, brief=True):
         typer.echo(line, err=True)
     for cue in timeline.cues:
         if cue.kind.value == "speech":
@@ -249,6 +251,8 @@ def export_command(
         vtt = export(mixer, path, lambda n: bar.advance(task, n), force, program.title, program.level)
     seconds = mixer.length / SAMPLE_RATE
     typer.echo(f"Wrote {path} ({clock(seconds)}, {len(mixer.timeline.chapters)} chapters) and {vtt}.", err=True)
+    for line in reading_lines(routine, program, brief=True):
+        typer.echo(line, err=True)
 
 
 @app.command()

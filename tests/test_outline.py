@@ -256,3 +256,18 @@ def test_compile_json_carries_warnings_with_lines_and_skipped_lines(tmp_path):
     assert skipped[1] == "Skip to content" and skipped[18] == "Share this article"
     assert data["exercises"][1]["warnings"] == [
         "line 16: no length given for the hold in 'Hold the stretch.'; the level's default is used"]
+
+
+def test_compile_and_export_say_in_one_line_that_the_reading_has_doubts(tmp_path):
+    path = tmp_path / "my article.txt"
+    path.write_text(ARTICLE)
+    note = (f"Read with doubts: 1 line kept as a note or skipped looks like an exercise. "
+            f"coach show '{path}' lists how each line was read.\n")
+    said = run("compile", str(path), "--level", "full")
+    assert said.returncode == 0 and said.stderr.endswith(note) and "Knee hug" in said.stdout
+    wav = tmp_path / "out.wav"
+    done = run("export", str(path), "--engine", "fake", "-o", str(wav))
+    assert done.returncode == 0 and done.stderr.endswith(note) and wav.exists()
+    clean = tmp_path / "clean.md"
+    clean.write_text("## Knee hug\n\n- Lie on your back.\n- Hold for 20 seconds.\n")
+    assert "doubts" not in run("compile", str(clean)).stderr

@@ -20,6 +20,7 @@ the parser is not asked anything else. Pure: no I/O.
 from __future__ import annotations
 
 import re
+import shlex
 from dataclasses import dataclass, replace
 from enum import Enum
 
@@ -308,6 +309,12 @@ def summary_lines(reading: Outline, names: list[str] | None = None) -> list[str]
         out.append("Look like exercises, but were not taken as one (!):")
         out += [f"! {line.number:>5}  {line.role.value:7}  {short(line.text)}" for line in reading.suspects]
     return out
+
+
+def brief_line(reading: Outline, routine: str) -> str:
+    """One line for commands that do not list the lines."""
+    return (f"Read with doubts: {'; '.join(reading.doubts)}. "
+            f"coach show {shlex.quote(routine)} lists how each line was read.")
 
 
 def full_lines(reading: Outline) -> list[str]:
