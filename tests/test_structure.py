@@ -303,3 +303,33 @@ def test_sequence_entries_joined_on_one_line_by_a_pdf():
             "sides: 5 breaths per side\nWalk hands forward: 5 breaths\nKnees to chest: 5 breaths\n")
     assert names(text) == ["Sitting back arch", "Sitting twist R& L sides", "Walk hands forward",
                            "Knees to chest"]
+
+
+@pytest.mark.parametrize("text,want", [
+    ("Evening flow\n\nChild's Pose | 30 sec\nCat Cow | 10 reps\nDownward Dog | 30 sec per side\n",
+     ["Child's Pose", "Cat Cow", "Downward Dog"]),
+    ("Yin for backs\n\nChild's Pose\nHold: 5-8 breaths\n\nSphinx\nHold: 3 breaths\nRest: 30 seconds\n",
+     ["Child's Pose", "Sphinx"]),
+    ("# Back routine\n\nWhy your back likes this.\n\n**1. Knee hug**\n\nLie on your back and hug your "
+     "knees. Hold for 20 seconds.\n\n**2. Cat cow**\n\nKneel on all fours. Repeat 10 times.\n",
+     ["Knee hug", "Cat cow"]),
+    # the first heading is an exercise, not the title, when its text is one
+    ("# Knee hug\n\nLie on your back and hug your knees. Hold for 20 seconds.\n\n## Cat cow\n\n"
+     "Kneel on all fours. Arch and round your back. Repeat 10 times.\n", ["Knee hug", "Cat cow"]),
+])
+def test_more_title_shapes(text, want):
+    assert names(text) == want
+
+
+def test_credits_disclaimers_bios_and_prompts_are_never_said():
+    text = ("Knee hug\n\nPhoto: Getty Images\n\nLie on your back and hug your knees. Hold for 20 seconds.\n\n"
+            "Cat cow\n\nImage credit: Jane Doe\n\nKneel on all fours. Arch and round. Repeat 10 times.\n\n"
+            "Disclaimer: This article is for information only. Consult your doctor before starting.\n\n"
+            "Sign up for our newsletter to get tips in your inbox.\n\n"
+            "John Smith is a physiotherapist in Leeds. He has treated backs for 20 years.\n")
+    routine = parse_routine(text)
+    assert [e.name for e in routine.exercises] == ["Knee hug", "Cat cow"]
+    said = " ".join(s.text for e in routine.exercises for s in e.steps)
+    kept = " ".join(n.text for n in routine.notes)
+    for noise in ("Getty", "Jane Doe", "Disclaimer", "newsletter", "John Smith"):
+        assert noise not in said and noise not in kept

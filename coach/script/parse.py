@@ -164,7 +164,11 @@ NOISE_LINE = re.compile(
     r"(?:skip to (?:main )?content|skip navigation|advertisement\b.{0,40}|sponsored|share (?:this|on)\b.*|"
     r"(?:share|print|email|tweet|pin it|save)(?:\s*[|/·•]\s*\w+)*|"
     r"(?:print|share|email|download)(?: and print)? (?:this )?(?:page|article|post|story|exercise|sheet)\b.*|"
-    r"(?:image|photo|photograph|picture|illustration|video|credit)s?(?: credit)?\s*(?::|by|courtesy)\b.*|"
+    r"(?:image|photo|photograph|picture|illustration|video|credit)s?(?: credits?)?\s*(?::|\bby\b|\bcourtesy\b).*|"
+    r"(?:disclaimer|medical disclaimer)\b.*|this (?:article|information|content) is (?:for|not|intended)\b.*|"
+    r"[A-Z][a-z]+(?: [A-Z][a-z.'’-]+){1,3},? (?:is|was) (?:a|an|the)\b.{0,80}\b(?:writer|editor|author|"
+    r"journalist|physio(?:therapist)?|physical therapist|chiropractor|instructor|teacher|trainer|coach|"
+    r"founder|director|contributor|specialist|practitioner|osteopath|creator)\b.*|"
     r"(?:related|see also|read more|more from|recommended|you may also like|also read)\b.*|"
     r"(?:sign up|subscribe)\b.*(?:newsletter|inbox|email|updates)\b.*|.*\bnewsletter\b.*sign up.*|"
     r"(?:©|copyright\b|all rights reserved).*|(?:follow us|like us)\b.*|"
@@ -260,6 +264,8 @@ def parse_line(number: int, raw: str) -> _Line:
         return _Line(number, "bullet", clean_inline(text[m.end():]), indent=indent)
     if m := BYLINE_THEN_NUMBER.match(text):
         text = text[m.end():]
+    if text.startswith(("**", "__")):
+        text = clean_inline(text)  # "**1. Knee hug**"
     found = number_form(text)
     if not found and (m := ENTRY.match(text)) and not is_field(text):
         name = clean_inline(m.group(1))
@@ -1013,6 +1019,18 @@ def _style_score(sections: list[_Section]) -> int:
     return sum(exercise_flags(sections))
 
 
+def _heads_exercise(lines: list[_Line], at: int, end: int) -> bool:
+    """Is the text under a lone top heading an exercise of its own ("# Knee
+    hug" over its steps, then "## Cat cow"), rather than an introduction?
+    Judged strictly: instructions, not only a number."""
+    items = parse_items(lines[at + 1:end])
+    steps = [Step(t, n, item.kind) for item in items for n, t in split_sentences(item)]
+    orders = sum(_imperative(s.text) for s in steps)
+    timed = any(own_timing(s.text) for s in steps)
+    return not _advice_title(lines[at].text) and (orders >= 2 or timed and orders >= 1) \
+        and orders * 2 >= len(steps)
+
+
 def _opening_title(sections: list[_Section]) -> bool:
     """Is the first plain title line the document's own title? It is when
     its section is prose only while the exercises after it have lists of
@@ -1043,7 +1061,8 @@ def choose(lines: list[_Line]) -> tuple[tuple, list[int], set[int]]:
             # a heading level splits with every heading above it; a lone top
             # heading that opens the document is its title
             starts = [i for i, s in candidates if s[0] == "heading" and s[1] <= style[1]]
-            if len(starts) > 1 and starts[0] == first_heading and lone_top:
+            if len(starts) > 1 and starts[0] == first_heading and lone_top and not _heads_exercise(
+                    lines, starts[0], starts[1]):
                 starts = starts[1:]
         breaks = _breaks(lines, candidates, style)
         sections = _sections(lines, starts, breaks, style)
