@@ -86,6 +86,16 @@ def test_the_story_among_teaser_articles_and_hidden_menus():
     assert "Ten hip" not in text and "Home" not in text and text.startswith("# Knee hug\n")
 
 
+def test_dates_meta_and_button_links_are_chrome():
+    page = ("<html><body><article><h1>Bridge</h1><section class='program-meta'><p>Physio Jo Bloggs</p>"
+            "<p class='updated'>Updated 30-5-25</p></section><p class='date'>Updated July 01, 2012</p>"
+            "<p>Lie on your back and lift your hips. Hold for 3 seconds. Repeat 12 times.</p>"
+            "<div class='ld-content-actions'><a class='ld-button' href='/a'>Previous Lesson</a>"
+            "<a class='btn-primary' href='/b'>Book now</a></div></article></body></html>")
+    assert html_to_text(page) == ("# Bridge\n\nLie on your back and lift your hips. Hold for 3 seconds. "
+                                  "Repeat 12 times.\n")
+
+
 def test_a_data_table_stays_rows():
     page = ("<html><body><main><h1>Plan</h1><table><tr><th>Stretch</th><th>Hold</th></tr>"
             "<tr><td>Knee hug</td><td>20 seconds</td></tr></table></main></body></html>")
