@@ -34,17 +34,24 @@ from coach.script.load import program_for, resolve
 from coach.script.words import say_number
 from coach.units import SAMPLE_RATE, clock, to_samples
 
-WAKE_S = 0.1
+WAKE_S = 0.02
 """Silence played before the first cue of a live session, seconds (the file
-opens with a second of it). Measured through PulseAudio: the first 100 ms of
-the first cue arrive intact (match 1.0) after 0.1 s; DESIGN.md's 0.3 s cost
-0.2 s of every first sound. Devices that wake slowly have --preroll."""
+opens with a second of it). The sink wakes the device with a silent stream
+when it is probed, so the first cue needs no more: measured through
+PulseAudio, its first 50 ms arrive sample for sample with 0, 0.03 and 0.1 s
+(0.1 s was the figure before that wake-up stream; DESIGN.md's 0.3 s cost
+0.2 s of every first sound). Devices that wake slowly have --preroll."""
 
 
 FIRST_SEGMENT_S = 30.0
 """The first stream of a session is at most this long: rendered in a few
 hundredths of a second with a warm cache (300 s took 0.2 s, and cutting
 it as long again), and its hand-over to the next is half a minute in."""
+FIRST_WAIT_S = {"espeak": 0.15}
+"""Per engine, how long the player waits for a whole first stream of speech
+before it starts on what is ready (at least 2 s; 0.3 s for an engine not
+named). espeak-ng makes speech some 50 times faster than it is played, so
+its first stream may be short: the rest is far ahead by its end."""
 FIRST_SOUND_WAIT_S = 1.0
 """Longest wait for the first sound before the controls are set up anyway."""
 
@@ -117,10 +124,15 @@ def play(routine: str | None, settings: Settings, source: dict[str, str], *,
     probe.start()
     speech = None
     try:
+        speech = Speech(engine_for(settings))
+        if not speech.cache.directory.is_dir():
+            # Nothing was ever said in this voice: every phrase is to be made,
+            # so the engine starts now (Piper loads its model) while the
+            # routine is compiled, not on the first phrase.
+            speech.start()
         choice = choose(routine, settings, source, resume, line.say, minutes)
         choice = replace(choice, program=with_streak(choice.program))
         # 2. The speech is made in play order while the session plays.
-        speech = Speech(engine_for(settings))
         growing = grow(choice.program, speech, music_for(settings))
         probe.join()
         if probe_error:
@@ -132,7 +144,7 @@ def play(routine: str | None, settings: Settings, source: dict[str, str], *,
             speech.close()
         raise
     player = Player(growing, sink, preroll=settings.preroll, block=10.0,
-                    first_segment=FIRST_SEGMENT_S)
+                    first_segment=FIRST_SEGMENT_S, first_wait=FIRST_WAIT_S.get(settings.engine, 0.3))
     try:
         stopped_by = run(player, choice, line, quiet, settings.listen)
     finally:
