@@ -21,8 +21,6 @@ KNOWN_GAPS: dict[str, str] = {
     # moves to data/articles/READ_RIGHT;
     # `scripts/score_articles.py -v` shows found and expected side by side)
     "ahcwellness-low-back": "2 phantom exercise(s) from non-exercise sections",
-    "ameliaexpresscare-back": "exercise titles not all found (5 of 6 exercises)",
-    "catalystkinetics-neck-level1": "exercise titles not all found (2 of 3 exercises)",
     "christopherconsultants-desk-stretches": "exercise titles not all found (1 of 12 exercises)",
     "dailymail-flexible-friend": "1 phantom exercise(s) from non-exercise sections",
     "delawareonline-run-stretch": "exercise titles not all found (1 of 4 exercises)",

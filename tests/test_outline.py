@@ -249,13 +249,13 @@ def test_compile_json_carries_warnings_with_lines_and_skipped_lines(tmp_path):
     assert result.returncode == 0, result.stderr
     data = json.loads(result.stdout)
     assert {"line": 16, "exercise": 1,
-            "message": "no length given for the hold in 'Hold the stretch.'; the level's default is used"} \
+            "message": "no length given for the hold in 'Hold the stretch.'; it is read as a movement unless the page gives every stretch a length"} \
         in data["warnings"]
     assert any(w["line"] == 8 and w["exercise"] is None for w in data["warnings"])
     skipped = {s["line"]: s["text"] for s in data["skipped"]}
     assert skipped[1] == "Skip to content" and skipped[18] == "Share this article"
     assert data["exercises"][1]["warnings"] == [
-        "line 16: no length given for the hold in 'Hold the stretch.'; the level's default is used"]
+        "line 16: no length given for the hold in 'Hold the stretch.'; it is read as a movement unless the page gives every stretch a length"]
 
 
 def test_compile_and_export_say_in_one_line_that_the_reading_has_doubts(tmp_path):

@@ -408,3 +408,26 @@ def test_a_count_alone_in_the_notes_is_page_wide():
 
     assert page_wide(["The Flow", "Repeat 2x", "Each move: 60 seconds"]) == (Span(2, 2), Span(60, 60))
     assert page_wide(["Do this 3 times a day.", "Walk for 10 minutes first."]) == (None, None)
+
+
+@pytest.mark.parametrize("sentences,want", [
+    (["Lie on your back.", "Pull first 1 knee up against your chest and hold for 20 to 30 seconds, repeat this "
+      "with the other knee, and then both knees."], (1, [(30, "one"), (30, "other"), (30, None)])),
+    (["Raise your hips; hold for 10 seconds, repeat 5 to10 times"], (10, [(10, None)])),
+    (["Gently nod the chin towards the chest", "hold :10", "rest :10", "Repeat 8-10 times",
+      "Once this becomes easier…", "Hold 5-10 sec", "Rest 10 sec", "Perform 6-10 cycles"], (10, [(10, None)])),
+])
+def test_stopwatch_fields_later_stages_and_both_knees(sentences, want):
+    assert plan(*sentences) == want
+
+
+def test_a_hold_with_no_length_anywhere_is_the_movement_it_ends():
+    from coach.levels import get_level
+    from coach.script.compile import compile_text
+
+    text = "## Neck release\n\nTuck your chin gently.\nHold the position until you feel the tension ease.\n"
+    program = compile_text(text, get_level("full"))
+    assert program.exercises[0].holds == ()
+    assert any("no length given" in w for w in program.exercises[0].warnings)
+    said = " ".join(a.text for b in program.blocks for a in b.actions if hasattr(a, "text"))
+    assert "Tuck your chin gently" in said

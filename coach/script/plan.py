@@ -73,11 +73,18 @@ class ExercisePlan:
 
 def with_page_wide(plan: ExercisePlan, reps: Span | None, hold: Span | None) -> ExercisePlan:
     """A page-wide rule ("Repeat each stretch 3 times", "Hold each stretch
-    for 30 seconds") for an exercise that gives no count or length of its own."""
+    for 30 seconds") for an exercise that gives no count or length of its own.
+    Holds that no text gives a length ("Hold the position until the tension
+    eases") are read as the movement they end: no number, no hold."""
     if reps and not plan.counted:
         plan = replace(plan, reps=reps, counted=True)
     if hold and any(h.seconds is None for h in plan.holds):
         plan = replace(plan, holds=tuple(h if h.seconds else replace(h, seconds=hold) for h in plan.holds))
+    if plan.holds and all(h.seconds is None for h in plan.holds):
+        first = plan.holds[0]
+        said = [*first.actions, *first.cues, *([first.release] if first.release else []), *first.after]
+        plan = replace(plan, holds=(), movement=(*said, *plan.movement),
+                       both_sides=plan.both_sides or len({h.side for h in plan.holds}) > 1)
     return plan
 
 
@@ -187,7 +194,8 @@ def first_word(text: str) -> str:
 VARIATION = re.compile(
     r"^\W*(?:modified version|modifications?|variations?|alternatives?|alternatively|progressions?|regressions?|"
     r"advanced (?:version|option)|easier (?:version|option)|harder (?:version|option)|to modify|"
-    r"to make (?:it|this)(?: stretch| exercise)? (?:easier|harder))\b",
+    r"to make (?:it|this)(?: stretch| exercise)? (?:easier|harder)|"
+    r"(?:once|when) (?:this|it|that) (?:becomes|gets|feels|is) (?:easier|easy|comfortable))\b",
     re.IGNORECASE,
 )
 """A line that offers another version of the exercise ("Modified Version: draw both
@@ -287,7 +295,7 @@ def plan_exercise(exercise: Exercise, page_hold: Span | None = None) -> Exercise
             variation = variation or bool(holds) and not re.match(r"\W*to\b", text, re.I)
             continue
         timing: Timing = read_timing(text)
-        if variation and not (timing.reps or timing.more_reps or timing.other_side or timing.per_side):
+        if variation and not (timing.other_side or timing.per_side):
             continue  # the other version's own movement and holds
         if len(timing.hold_ends) > 1:
             # "Hold 10 seconds, lower halfway and hold 5 seconds": one hold a
@@ -330,7 +338,8 @@ def plan_exercise(exercise: Exercise, page_hold: Span | None = None) -> Exercise
             if before:
                 pending.append(before)
             if timing.bare_hold:
-                warn(line, f"no length given for the hold in {text!r}; the level's default is used")
+                warn(line, f"no length given for the hold in {text!r}; it is read as a movement "
+                           "unless the page gives every stretch a length")
             # The first side the movement into the hold names (the setup
             # counts for the first hold: "hug your right knee" then "across").
             lead_in = [*setup, *pending] if not holds else pending
@@ -422,6 +431,10 @@ def plan_exercise(exercise: Exercise, page_hold: Span | None = None) -> Exercise
             holds[group_start:] = mirror_holds(holds[group_start:], first or lead_side(seen))
             group_start = len(holds)
             mirrored = True
+            if timing.with_both:
+                # "repeat this with the other knee, and then both knees"
+                holds.append(HoldPlan(holds[-1].seconds, None, (), None, line))
+                group_start = len(holds)
         elif timing.other_side and not holds:
             per_side = True  # "switch legs" in a movement with no hold
 

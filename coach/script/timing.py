@@ -24,8 +24,12 @@ BREATH_S = 5
 _SEP = r"\s*(?:-|–|—|to|or)\s*"
 
 
+_AFTER_TO = NUMBER.replace(r"(?<![\w.^/])", r"(?:(?<![\w.^/])|(?<=to))", 1)
+"""A range's second number, also when glued to its "to" ("5 to10 times")."""
+
+
 def _range(tag: str) -> str:
-    return rf"(?P<{tag}a>{NUMBER})(?:{_SEP}(?P<{tag}b>{NUMBER}))?"
+    return rf"(?P<{tag}a>{NUMBER})(?:{_SEP}(?P<{tag}b>{_AFTER_TO}))?"
 
 
 _QUALIFIER = (
@@ -136,6 +140,8 @@ VAGUE = re.compile(r"^(?:several|a few)$", re.IGNORECASE)
 """Counts with no number in them ("repeat several times"): warned about, not guessed."""
 AGAIN = re.compile(r"\brepeat\s*(?:[.!;]|$)|\bdo (?:it|this) again\s*(?:[.!;]|$)", re.IGNORECASE)
 """A bare "release and repeat.": the exercise once more, two in all."""
+STOPWATCH = re.compile(r"(?<=\b(?:hold|Hold|HOLD|rest|Rest|REST|stay|Stay) )\s*(?P<mm>\d{1,2})?:(?P<ss>[0-5]\d)\b")
+""""hold :10", "rest 1:00": a stopwatch's minutes and seconds."""
 BREATHE_TIMES = re.compile(
     rf"\bbreathe\s+(?:(?:in\s+and\s+out|deeply|slowly|calmly)\s+){{0,2}}(?P<da>{NUMBER})\s+times\b(?P<br>)",
     re.IGNORECASE,
@@ -229,7 +235,8 @@ class Timing:
     hold_at: tuple[int, int] | None = None
     """Where the hold phrase (with its verb) sits in the sentence."""
     bare_hold: bool = False
-    """"Hold the stretch." with no length: the level's default applies."""
+    """"Hold the stretch." with no length: a hold only when the page gives
+    every stretch a length, else the movement it ends."""
     rest: Span | None = None
     """A rest, seconds."""
     reps: Span | None = None
@@ -287,6 +294,9 @@ def seconds_of(m: re.Match) -> Span:
         return Span(unit, 2 * unit)
     if m.re is SAME_HOLD:
         return Span(0, 0)  # filled in from the hold before, by the planner
+    if m.re is STOPWATCH:
+        n = int(m.group("mm") or 0) * 60 + int(m.group("ss"))
+        return Span(n, n)
     if m.re is BREATHE_TIMES:
         n = parse_number(m.group("da")) * BREATH_S
         return Span(n, n)
@@ -308,9 +318,10 @@ def duration_rule(text: str) -> list[tuple[re.Match, Span]]:
     ("3 times a day" is not a duration either)."""
     found = []
     counted = "count" in text.lower()  # COUNT_OF and COUNTS cannot match without it
+    clock = ":" in text  # nor STOPWATCH without a colon
     for m in [*MIXED.finditer(text), *OR_TWO.finditer(text), *AND_A_HALF.finditer(text), *SAME_HOLD.finditer(text),
               *(COUNT_OF.finditer(text) if counted else ()), *(COUNTS.finditer(text) if counted else ()),
-              *DURATION.finditer(text)]:
+              *DURATION.finditer(text), *(STOPWATCH.finditer(text) if clock else ())]:
         if FREQUENCY.match(text[m.end():]):
             continue
         if any(m.start() < o.end() and o.start() < m.end() for o, _ in found):
@@ -537,7 +548,8 @@ def lead_side(sentences: list[str]) -> str | None:
 
 REPEAT_BOTH = re.compile(
     r"\brepeat\b[^.;]{0,40}?\bwith both (?:knees|legs|feet|arms|hands|sides)\b"
-    r"|\b(?:then|now)\b[^.;]{0,20}?\bboth (?:knees|legs|feet|arms) together\b[^.;]{0,30}\bsame\b",
+    r"|\b(?:then|now)\b[^.;]{0,20}?\bboth (?:knees|legs|feet|arms) together\b[^.;]{0,30}\bsame\b"
+    r"|\bother (?:knee|leg|foot|arm|side),? and then (?:with )?both (?:knees|legs|feet|arms)\s*(?:together)?\s*[.;!]?$",
     re.IGNORECASE)
 """"Repeat same action with both knees together": one more hold, both sides at once."""
 SIDE_PAIR = re.compile(r"\b(?:R\s*(?:&|and|/)\s*L|L\s*(?:&|and|/)\s*R)\b")
