@@ -333,3 +333,29 @@ def test_credits_disclaimers_bios_and_prompts_are_never_said():
     kept = " ".join(n.text for n in routine.notes)
     for noise in ("Getty", "Jane Doe", "Disclaimer", "newsletter", "John Smith"):
         assert noise not in said and noise not in kept
+
+
+def test_a_menu_one_item_a_line_is_chrome_and_the_name_under_it_stays():
+    text = ("Golden Chiropractic\nHome\nAbout\nServices\nContact\nKnee To Chest\n\n"
+            "This exercise suits a sore back.\n\n  • Steps Lie flat on your back and draw one knee "
+            "to your chest. Hold for about 15-30 seconds.\n")
+    routine = parse_routine(text)
+    assert [e.name for e in routine.exercises] == ["Knee To Chest"]
+    assert not any(n.text in ("About", "Services", "Contact") for n in routine.notes)
+
+
+def test_labels_and_glued_fields_are_not_names_nor_said():
+    text = ("Stretches\n\nButterfly StretchAREAS INVOLVED: Groin, Lower back\n\n"
+            "Sit up tall with the soles of the feet touching.\n\nHow to perform the exercise\n\n"
+            "Bend forward from the waist. Hold for ten seconds.\n")
+    routine = parse_routine(text)
+    assert [e.name for e in routine.exercises] == ["Butterfly Stretch"]
+    assert "How to perform the exercise" not in [s.text for s in routine.exercises[0].steps]
+
+
+def test_a_numbered_instruction_without_a_full_stop_is_a_step():
+    text = ("The Trap Stretch\n\n  1. Sit, stand or lie on your back with your arms by your sides\n"
+            "  2. Bend the head to one side\n  3. Shrug the opposite shoulder and hold for 15 seconds.\n"
+            "  4. Do the same on the opposite side.\n")
+    routine = parse_routine(text)
+    assert [e.name for e in routine.exercises] == ["The Trap Stretch"]

@@ -175,9 +175,11 @@ NOISE_LINE = re.compile(
     r"(?:posted|published|updated|last (?:updated|reviewed))\b.{0,40}(?:\d.*)?|"
     r"(?:posted in|filed under|found in|tags?)\s*:?\s.{0,80}|"
     r"(?:presented|brought to you) by\b.{0,60}|source\s*:.{0,80}|"
+    r"(?:written |posted |words )?by:? [A-Z][\w.'’-]+(?: (?:[A-Z&][\w.'’-]*|and|staff|team)){0,5}|"
     r"\[?email[\s\xa0]*protected\]?|.{0,60}\[email[\s\xa0]*protected\].{0,20}|"
     r"(?:--|—)\s*[A-Z][\w.'’-]+(?:\s+[A-Z][\w.'’-]+){0,3}|"
-    r"home|menu|search|log ?in|sign in|subscribe(?:\s+sign in)?|"
+    r"home|menu|search|(?:log ?in|sign in|register|sign up|subscribe|my account)"
+    r"(?:\s+(?:log ?in|sign in|register|sign up|subscribe|my account))*|"
     r"\(?(?:https?://|www\.)\S+\)?(?:\s+\d+/\d+)?|"
     r"\d{1,2}/\d{1,2}/\d{2,4}\s+[^.!?]{0,80}|"
     r"\d{1,2}\s+(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?,?\s+\d{4}|"
@@ -250,6 +252,8 @@ def parse_line(number: int, raw: str) -> _Line:
         return _Line(number, "blank", "")
     if text.endswith(":") and FIELD_LABEL.fullmatch(clean_inline(text)[:-1].strip()):
         return _Line(number, "blank", "")  # "Execution:" over its steps: a label, not a sentence
+    if len(text) < 60 and LABEL_TITLES.fullmatch(clean_inline(text.lstrip("#").strip()).rstrip(":")):
+        return _Line(number, "blank", "")  # "How to perform the exercise", "## Steps": a label
     if is_noise(text):
         return _Line(number, "blank", "")
     if m := HEADING.match(text):
@@ -325,7 +329,8 @@ def split_numbered(lines: list[_Line]) -> list[_Line]:
             titled(m.group(1).strip(), text[m.end():])
             continue
         name = text[:-1] if text.endswith(":") else text
-        if is_title_text(name, 16) and not FUNCTION_END.search(name):
+        if is_title_text(name, 16) and not FUNCTION_END.search(name) \
+                and not (len(name.split()) >= 5 and _imperative(name)):
             nxt = next((ln for ln in lines[i + 1:] if ln.kind != "blank"), None)
             bare, timing = title_timing(name)
             if timing and line.form != "step" and (nxt is None or nxt.kind == "numbered"):
@@ -358,7 +363,8 @@ FIELD_LABEL = re.compile(
     r"read more|see also|more|action|movement|execution|preparation|instructions?|objective|"
     r"precautions?|rest|tempo|to modify|modify|avoid if|contraindications?|progression|regression|"
     r"easier|harder|option|alternative|what to do|the move|how to do it|set ?up|method|"
-    r"starting point|end position|return|target repetitions|dosage|dose|prescription|repeat)",
+    r"starting point|end position|return|target repetitions|dosage|dose|prescription|repeat|when|where|"
+    r"areas? involved|muscles? (?:involved|targeted|used)|target muscles?|level|difficulty|props?)",
     re.IGNORECASE,
 )
 """Run-in labels of a field ("Why: …", "Tip: …", "Hold: 5-8 breaths"), not names."""
@@ -382,8 +388,8 @@ def looks_like_name(name: str) -> bool:
         return False
     first = re.sub(r"[^a-z'-]", "", words[0].lower())
     if first in INSTRUCTION_VERBS or first in ADVERBS:
-        # "Sit-Ups or Curl-Ups", "Hip-Lift": a capitalised name may start with one
-        return "-" in words[0] or (len(words) > 1 and all(w[:1].isupper() for w in words if len(w) > 3))
+        # "Sit-Ups or Curl-Ups", "Hip-Lift": a name may start with one
+        return "-" in words[0]
     return not first.endswith("ing") or len(words) > 1 and words[1][:1].isupper() \
         or bool(EXERCISE_NOUNS.search(name))
 
@@ -484,6 +490,12 @@ def split_glued_titles(lines: list[_Line]) -> list[_Line]:
     paste glued together."""
     out = []
     for line in lines:
+        if line.kind == "text" and (m := re.match(r"(.{3,60}?[a-z])([A-Z][A-Z ]{3,30}:\s.*)", line.text)) \
+                and is_title_text(m.group(1), 8):
+            # "Butterfly StretchAREAS INVOLVED: Groin": a name glued to a field
+            out.append(_Line(line.number, "text", m.group(1), indent=line.indent))
+            out.append(_Line(line.number, "text", m.group(2), indent=line.indent))
+            continue
         if line.kind == "text" and len(line.text) < 120 and is_title_text(line.text, 12):
             cuts = [m.start() for m in CAMEL_GLUE.finditer(line.text)]
             parts = [line.text[a:b] for a, b in zip([0, *cuts], [*cuts, len(line.text)])]
@@ -530,7 +542,26 @@ def parse_lines(text: str) -> list[_Line]:
                 level = 1 if raw_lines[lines[i].number - 1].strip().startswith("=") else 2
                 lines[i - 1] = _Line(lines[i - 1].number, "heading", lines[i - 1].text, level)
                 lines[i] = _Line(lines[i].number, "blank", "")
-    return split_intros(split_run_in(split_numbered(split_glued_titles(lines))))
+    return split_intros(split_run_in(split_numbered(split_glued_titles(drop_menus(lines)))))
+
+
+def drop_menus(lines: list[_Line]) -> list[_Line]:
+    """A run of three or more short name lines, one under another with no
+    gap ("Home / About / Services / Contact"), is a menu; its last line,
+    when a gap follows, is the page's own heading and stays."""
+    out = list(lines)
+    i = 0
+    while i < len(out):
+        j = i
+        while j < len(out) and out[j].kind == "text" and not out[j].form \
+                and len(out[j].text.split()) <= 4 and is_title_text(out[j].text, 4) \
+                and not re.search(r"[\d:|]", out[j].text):
+            j += 1
+        if j - i >= 3 and (j == len(out) or out[j].kind == "blank"):
+            for k in range(i, j - 1):
+                out[k] = _Line(out[k].number, "blank", "")
+        i = max(j, i + 1)
+    return out
 
 
 # ------------------------------------------------------------------- items
@@ -738,6 +769,7 @@ WARNING_START = re.compile(r"(?:do not|don'?t|never|avoid|stop|if\b|you should\b
 STRUCTURE_VERBS = INSTRUCTION_VERBS | frozenset(
     """close finish use loop cross look gaze tip nod glide shrug swing march squat lunge tape
     interlock lace link sway circle wiggle tense brace engage contract pause shift
+    fold float beat lengthen soften hang face balance kick jump jog hop pulse settle melt
     """.split()
 )
 """Instruction verbs for telling an exercise from a description; wider than
@@ -1073,6 +1105,8 @@ def choose(lines: list[_Line]) -> tuple[tuple, list[int], set[int]]:
         if style[0] == "paragraph" and score < 2:
             continue
         value = score + _prior(style) if score else 0.0
+        if style in (("plain", "upper"), ("plain", "colon")) and score >= 3:
+            value += 1.0  # three or more titles of one look beat one odd line (a headline)
         if value > best[0]:
             best = (value, style, starts, breaks)
     return best[1], best[2], best[3]

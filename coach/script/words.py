@@ -114,7 +114,7 @@ NOT_EXERCISE_TITLES = re.compile(
 # Headings that label a part of an exercise ("Instructions", "Steps"), or a
 # flattened table header, never an exercise's own name.
 LABEL_TITLES = re.compile(
-    r"(?:the )?(?:steps?|instructions?|directions|instruction key movement|key movement|how to do(?: it| this)?|"
+    r"(?:the )?(?:steps?|instructions?|directions|instruction key movement|key movement|how to do(?: it| this)?|how to perform(?: (?:the|this) (?:exercise|stretch)| it)?|"
     r"how to|what to do|method|technique|starting position|start position|set ?up|the move|"
     r"action|movement|finish(?:ing)? position|end position|execution|preparation|procedure|"
     r"description|exercises?|stretches|the exercises+|the stretches|routine|the routine|"
