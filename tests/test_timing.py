@@ -431,3 +431,21 @@ def test_a_hold_with_no_length_anywhere_is_the_movement_it_ends():
     assert any("no length given" in w for w in program.exercises[0].warnings)
     said = " ".join(a.text for b in program.blocks for a in b.actions if hasattr(a, "text"))
     assert "Tuck your chin gently" in said
+
+
+@pytest.mark.parametrize("sentences,want", [
+    (["Knee fold one leg, breathe out to draw the abdominals in and press the knee into the hand – 3 rep’s "
+      "on each leg – then do another 3 rep’s with legs in a double knee fold"], (6, [])),
+    (["Step out onto one leg and sink until the front thigh is level.", "After a couple seconds, switch."],
+     (1, [(2, "one"), (2, "other")])),
+])
+def test_breath_words_far_from_a_count_and_a_bare_switch(sentences, want):
+    assert plan(*sentences) == want
+
+
+def test_page_wide_phrasings():
+    from coach.script.plan import page_wide
+
+    assert page_wide(["Aim for slow stretches over ten seconds, breathing deeply.",
+                      "Start with ten of each then try more."]) == (Span(10, 10), Span(10, 10))
+    assert not read_timing("Do 10 of each side.").general

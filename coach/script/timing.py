@@ -112,6 +112,8 @@ SETS_OF_TIME = re.compile(
     rf"{_START}{_range('r')}\s+sets?\s+of\s+{NUMBER}\s*(?:[-–]\s*)?(?:seconds?|secs?|minutes?|mins?|breaths?)\b",
     re.IGNORECASE)
 """"2 sets of 15 seconds each side": two rounds of the hold."""
+OF_EACH = re.compile(rf"{_START}{_range('r')}\s+of\s+each\b(?!\s+(?:side|leg|arm))", re.IGNORECASE)
+""""Start with ten of each": repetitions of every exercise."""
 SETS_FIELD = re.compile(rf"\bsets?\s*:\s*{_range('r')}(?:\s*sets?\b)?", re.IGNORECASE)
 SETS_OF = re.compile(
     rf"{_START}(?P<sa>{NUMBER})\s+sets?\s+of\s+{_range('r')}\b(?!\s*(?:[-–]\s*)?(?:seconds?|secs?|minutes?|mins?|breaths?|counts?)\b)",
@@ -130,7 +132,7 @@ ANOTHER = re.compile(
 """"Do another 10": more repetitions on top of those already given."""
 NOT_A_COUNT = re.compile(
     r"(?:\b(?:that|this|which)(?:'s|’s| is| counts as| makes)\s*$)"
-    r"|\bbreath(?:e|es|ing)?\b[^,;.()]*$",
+    r"|\bbreath(?:e|es|ing)?\b(?:\s+(?:in|out|and|deeply|slowly|calmly|fully)){0,4}\s*$",
     re.IGNORECASE,
 )
 """What comes before a count that is not the exercise's: "That's one rep"
@@ -174,7 +176,7 @@ OTHER_SIDE = re.compile(
     rf"|^\W*(?:now |then |and )*(?:(?:do|stretch|work|try) )?the (?:other|opposite) {_LIMB}\b"
     rf"|\b(?:switch|change|swap|swop|reverse) (?:sides|legs|arms|feet|knees|hands|directions)\b"
     rf"|\b(?:before|then|and) (?:switching|changing|swapping|swopping)(?: (?:to the other )?(?:sides?|legs?|arms?))?\b"
-    rf"|\b(?:then|and|now) (?:switch|swap|change)\s*(?:[.!]|$)"
+    rf"|(?:\b(?:then|and|now)|,) (?:switch|swap|change)\s*(?:[.!]|$)"
     rf"|\b(?:practi[cs]e|repeat|do the same|change to|switch to)\b[^.;]{{0,80}}?\b(?:on|with|to|for) (?:the|your) (?:left|right)(?: {_LIMB}\b|(?=\s*(?:[.;!,]|$)))",
     re.IGNORECASE,
 )
@@ -191,6 +193,8 @@ GENERAL = re.compile(
     r"|\b(?:each|every|all|any|these|both)\s+(?:of\s+(?:the(?:se)?|them)\s+)?"
     r"(?:one|poses?|stretch(?:es)?|exercises?|positions?|movements?|moves?)\b[^.;]{0,40}?\b\d*\s*"
     r"(?:\d|one|two|three|four|five|six|seven|eight|nine|ten|twice)\b[^.;]{0,20}?\b(?:times|reps?|repetitions?)\b"
+    r"|\b(?:\d+|one|two|three|four|five|six|seven|eight|nine|ten|twelve|fifteen|twenty)\s+of\s+each\b(?!\s+(?:side|leg|arm|knee|foot))"
+    r"|\bstretches\s+(?:over|for|lasting)\s+(?:about\s+)?(?:\d+|[a-z]+)\s+(?:seconds|secs|breaths)\b"
     r"|\b(?:\d+|one|two|three|four|five|six|seven|eight|nine|ten)\s*(?:[-–]|to)?\s*\w*\s+"
     r"(?:times|reps?|repetitions?)\s+(?:of\s+)?(?:each|every|all)\s+(?:of\s+the(?:se)?\s+)?"
     r"(?:one|poses?|stretch(?:es)?|exercises?|movements?|moves?)\b",
@@ -461,7 +465,7 @@ def is_count(text: str, m: re.Match) -> bool:
     return not any(VAGUE.match(n.strip()) for n in numbers)
 
 
-KEYWORD = {REPS_FIELD: "rep", SETS_OF: "set", SETS_OF_TIME: "set", REPS_FOR_SETS: "set", REPS_SETS: "set", SETS_FIELD: "set",
+KEYWORD = {OF_EACH: "each", REPS_FIELD: "rep", SETS_OF: "set", SETS_OF_TIME: "set", REPS_FOR_SETS: "set", REPS_SETS: "set", SETS_FIELD: "set",
            REPS_ROUNDS: ""}
 """A word a pattern cannot match without: the pattern is not tried when it is
 missing (each one starting at a number costs a try at every number)."""
@@ -472,7 +476,7 @@ def reps_rule(text: str) -> Count:
     when they make no sense."""
     low = text.lower()
     matches = [m for pattern in (REPS_FIELD, SETS_OF, SETS_OF_TIME, REPS_FOR_SETS, REPS, REPS_SETS, SETS_FIELD, REPS_ROUNDS,
-                                REPS_DONE) if not (KEYWORD.get(pattern) and KEYWORD[pattern] not in low) for m in pattern.finditer(text)]
+                                REPS_DONE, OF_EACH) if not (KEYWORD.get(pattern) and KEYWORD[pattern] not in low) for m in pattern.finditer(text)]
     more = Span(1, 1) if ONCE_MORE.search(text) else None
     for m in ANOTHER.finditer(text) if re.search(r"another|further|additional", low) else ():
         if is_count(text, m):
