@@ -6,12 +6,21 @@ Prints figures and the issue's targets; asserts nothing.
     .venv/bin/python scripts/bench_play.py [--engine espeak|piper] [--level beginner] [--runs 3]
 
 First sound is the first recorded sample above -36 dBFS, timed from the
-moment `coach play` is launched (Python start-up included).
+moment `coach play` is launched (Python start-up included). Each run plays
+once with an empty cache, then fills the cache with `coach export` (a cold
+play is stopped at its first sound, so it leaves most phrases unmade), then
+plays again with every phrase cached.
+
+CPU is the processor time of `coach play` and every process it started,
+from launch until it has stopped after its first sound: unlike the wall
+clock, it hardly changes when other work shares the machine.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
+import resource
 import signal
 import subprocess
 import sys
@@ -24,13 +33,23 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
 from pulse import onsets, pulse_server  # noqa: E402  (the test harness)
 
+from coach.app import WAKE_S  # noqa: E402
+
 COACH = [sys.executable, "-c", "from coach.cli import main; main()"]
 TARGETS = {"espeak": (1.0, 0.5), "piper": (2.5, 0.5)}
 """First-sound targets of issue 13, seconds: (cold cache, warm cache)."""
 
 
-def first_sound(server, env: dict[str, str], level: str, engine: str, timeout: float = 60) -> float:
-    """Seconds from launching `coach play` to its first audible sample."""
+def cpu_of_children() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def first_sound(server, env: dict[str, str], level: str, engine: str,
+                timeout: float = 60) -> tuple[float, float]:
+    """(Seconds from launching `coach play` to its first audible sample, CPU
+    seconds it and its helpers used until it stopped)."""
+    cpu = cpu_of_children()
     with server.record() as rec:
         launched = time.monotonic()
         proc = subprocess.Popen([*COACH, "play", level, "--quiet", "--engine", engine],
@@ -46,7 +65,21 @@ def first_sound(server, env: dict[str, str], level: str, engine: str, timeout: f
         _, err = proc.communicate(timeout=15)
     if heard is None:
         raise SystemExit(f"no sound within {timeout:.0f} s: {err.strip()[-300:]}")
-    return rec.time_of(int(heard)) - launched
+    return rec.time_of(int(heard)) - launched, cpu_of_children() - cpu
+
+
+def warm_up(env: dict[str, str], level: str, engine: str, folder: str) -> None:
+    """Every phrase of the session into the cache."""
+    done = subprocess.run([*COACH, "export", level, "--engine", engine, "-o", f"{folder}/warm.wav"],
+                          env={**os.environ, **env}, capture_output=True, text=True)
+    if done.returncode:
+        raise SystemExit(f"export failed: {done.stderr.strip()[-300:]}")
+
+
+def figures(label: str, runs: list[tuple[float, float]], target: float) -> str:
+    times, cpu = [t for t, _ in runs], [c for _, c in runs]
+    return (f"{label:27}median {np.median(times):.2f} s, best {min(times):.2f}, worst {max(times):.2f} "
+            f"of {len(runs)} (target <= {target} s); CPU median {np.median(cpu):.2f} s")
 
 
 def main() -> None:
@@ -62,14 +95,13 @@ def main() -> None:
                 env = {"XDG_CACHE_HOME": f"{tmp}/cache", "XDG_STATE_HOME": f"{tmp}/state",
                        "XDG_CONFIG_HOME": f"{tmp}/config"}
                 cold.append(first_sound(server, env, args.level, args.engine))
+                warm_up(env, args.level, args.engine, tmp)
                 warm.append(first_sound(server, env, args.level, args.engine))
     cold_target, warm_target = TARGETS[args.engine]
     print(f"engine, level              {args.engine}, {args.level}")
-    print(f"first sound, cold cache    median {np.median(cold):.2f} s, best {min(cold):.2f}, "
-          f"worst {max(cold):.2f} of {args.runs} (target <= {cold_target} s)")
-    print(f"first sound, warm cache    median {np.median(warm):.2f} s, best {min(warm):.2f}, "
-          f"worst {max(warm):.2f} of {args.runs} (target <= {warm_target} s)")
-    print("(live play opens with 0.1 s of silence before the first cue)")
+    print(figures("first sound, cold cache", cold, cold_target))
+    print(figures("first sound, warm cache", warm, warm_target))
+    print(f"(live play opens with {WAKE_S} s of silence before the first cue)")
 
 
 if __name__ == "__main__":
