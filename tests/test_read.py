@@ -107,10 +107,31 @@ def test_dates_meta_and_button_links_are_chrome():
                                   "Repeat 12 times.\n")
 
 
-def test_a_data_table_stays_rows():
-    page = ("<html><body><main><h1>Plan</h1><table><tr><th>Stretch</th><th>Hold</th></tr>"
-            "<tr><td>Knee hug</td><td>20 seconds</td></tr></table></main></body></html>")
-    assert "Knee hug | 20 seconds" in html_to_text(page)
+def test_a_data_table_without_a_header_stays_rows():
+    page = ("<html><body><main><h1>Plan</h1><table><tr><td>Monday</td><td>Walk</td></tr>"
+            "<tr><td>Tuesday</td><td>Rest</td></tr></table></main></body></html>")
+    assert html_to_text(page) == "# Plan\n\nMonday | Walk\n\nTuesday | Rest\n"
+
+
+PROGRAMME_PAGE = """<html><body><main><h1>Your home programme</h1>
+<p>Do this programme once a day. Stop if the pain gets worse.</p>
+<table><thead><tr><th>Exercise</th><th>How to do it</th><th>Sets</th><th>Hold</th></tr></thead>
+<tbody><tr><td>Knee to chest</td><td>Lie on your back and pull your right knee to your chest. Repeat
+with the left knee.</td><td>5 times each leg</td><td>20 seconds</td></tr>
+<tr><td>Pelvic tilt</td><td>Lie on your back, knees bent. Flatten your back into the floor.</td>
+<td>10 times</td><td>5 seconds</td></tr>
+<tr><td>Cat and camel</td><td>On hands and knees, round your back up, then let it sag.</td>
+<td>8 times</td><td>-</td></tr></tbody></table></main></body></html>"""
+
+
+def test_a_table_of_exercises_becomes_one_section_a_row():
+    assert html_to_text(PROGRAMME_PAGE) == (
+        "# Your home programme\n\nDo this programme once a day. Stop if the pain gets worse.\n\n"
+        "## Knee to chest\n\nLie on your back and pull your right knee to your chest. Repeat with the "
+        "left knee.\n\nSets: 5 times each leg\n\nHold: 20 seconds\n\n"
+        "## Pelvic tilt\n\nLie on your back, knees bent. Flatten your back into the floor.\n\n"
+        "Sets: 10 times\n\nHold: 5 seconds\n\n"
+        "## Cat and camel\n\nOn hands and knees, round your back up, then let it sag.\n\nSets: 8 times\n")
 
 
 def test_show_lines_of_a_page_are_lines_of_its_text():
@@ -394,3 +415,12 @@ def test_any_page_reads_or_raises_routine_error(tmp_path_factory, body, suffix):
 def test_a_page_nested_fifty_thousand_deep_is_read():
     page = "<html><body>" + "<div>" * 50_000 + "<p>Lie down. Hold for 20 seconds.</p>" + "</div>" * 50_000
     assert "Hold for 20 seconds." in html_to_text(page + "</body></html>")
+
+
+PROGRAMME_SHAPE = [(5, [(20, "right"), (20, "left")]), (10, [(5, None)]), (8, [])]
+
+
+def test_a_table_of_exercises_reads_as_its_rows(tmp_path):
+    path = tmp_path / "programme.html"
+    path.write_text(PROGRAMME_PAGE)
+    assert shape_of(load_program(str(path), "full")) == PROGRAMME_SHAPE

@@ -15,6 +15,7 @@ import re
 from bs4 import BeautifulSoup, Comment, NavigableString, Tag
 
 from coach.errors import RoutineError
+from coach.read.tables import table_blocks
 
 DROP = {
     "script", "style", "noscript", "template", "nav", "aside", "form", "button", "select",
@@ -177,13 +178,9 @@ class _Writer:
             elif name in ("ul", "ol"):
                 self.flush()
                 self.list(child, ordered=name == "ol")
-            elif name == "tr" and not self.is_layout(next((p for p in child.parents if p.name == "table"), child)):
+            elif name == "table" and not self.is_layout(child):
                 self.flush()
-                cells = [_fold(c.get_text(" ")) for c in child.children
-                         if isinstance(c, Tag) and c.name in ("td", "th")]
-                row = " | ".join(c for c in cells if c)
-                if row:
-                    self.blocks.append(row)
+                self.blocks.extend(self.table(child))
             elif name in ("p", "div") and self.lead_level and (title := _lead_title(child)):
                 self.flush()
                 self.blocks.append("#" * self.lead_level + " " + title)
@@ -195,6 +192,17 @@ class _Writer:
                 self.flush()
                 self.walk(child)
                 self.flush()
+
+    def table(self, table: Tag) -> list[str]:
+        """A data table: sections for a table of exercises, else a line a row."""
+        rows = [tr for tr in table.find_all("tr")
+                if next((p for p in tr.parents if p.name == "table"), None) is table]
+        cells = [[c for c in tr.children if isinstance(c, Tag) and c.name in ("td", "th")] for tr in rows]
+        header = bool(cells) and bool(cells[0]) and (
+            all(c.name == "th" for c in cells[0]) or rows[0].find_parent("thead") is not None)
+        level = next((len(b) - len(b.lstrip("#")) for b in reversed(self.blocks) if b.startswith("#")), 1)
+        return table_blocks([[_fold(c.get_text(" ")) for c in row if not _is_noise(c)] for row in cells],
+                            min(level + 1, 6), header)
 
     @_bounded
     def list(self, node: Tag, ordered: bool) -> None:
