@@ -22,9 +22,7 @@ KNOWN_GAPS: dict[str, str] = {
     # `scripts/score_articles.py -v` shows found and expected side by side)
     "ahcwellness-low-back": "2 phantom exercise(s) from non-exercise sections",
     "christopherconsultants-desk-stretches": "exercise titles not all found (1 of 12 exercises)",
-    "dailymail-flexible-friend": "1 phantom exercise(s) from non-exercise sections",
     "farmacycounter-mobility-flow": "exercise titles not all found (3 of 4 exercises)",
-    "pilatesbody-three-for-backs": "exercise titles not all found (1 of 3 exercises)",
 }
 
 

@@ -449,3 +449,21 @@ def test_page_wide_phrasings():
     assert page_wide(["Aim for slow stretches over ten seconds, breathing deeply.",
                       "Start with ten of each then try more."]) == (Span(10, 10), Span(10, 10))
     assert not read_timing("Do 10 of each side.").general
+
+
+def test_breathing_pace_is_not_a_hold_and_a_hundred_is_a_number():
+    timing = read_timing("Beat the arms and breathe in for 5 counts then out for 5 counts up to one hundred counts.")
+    assert timing.hold == Span(100, 100) and len(timing.hold_ends) == 1
+    assert read_timing("Breathe in for 4 counts, hold for 7 counts, out for 8 counts.").hold == Span(7, 7)
+
+
+def test_one_movement_both_ways_under_a_page_rule():
+    from coach.levels import get_level
+    from coach.script.compile import compile_text
+
+    text = ("# Desk\n\nAim for slow stretches over ten seconds. Start with ten of each.\n\n"
+            "## Sitting twist\n\nSit on a chair. Breathing out, turn your upper body to the right, breathe in "
+            "to return, and then breathe out as you turn your upper body to the left.\n")
+    program = compile_text(text, get_level("full"))
+    assert [(e.reps, [(h.seconds, h.side) for h in e.holds]) for e in program.exercises] == [
+        (10, [(10, "right"), (10, "left")])]

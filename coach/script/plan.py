@@ -247,11 +247,19 @@ def implicit_holds(sentences: list[str], numbered: dict[str, int], sided: bool) 
     rule for every stretch; ``sided``: a side may be named."""
     holds: list[HoldPlan] = []
     for group in positions(sentences, numbered):
+        ways = list(dict.fromkeys(w.lower() for w in WAYS.findall(" ".join(group))))
+        if sided and len(ways) == 2:
+            # "turn your upper body to the right, ... then to the left": both ways, in order
+            holds += [HoldPlan(None, ways[0], tuple(group), None, 0), HoldPlan(None, ways[1], (), None, 0)]
+            continue
         side = None
         if sided and not BOTH_LIMBS.search(" ".join(group)):
             side = lead_side(group) or (holds[-1].side if holds else None)
         holds.append(HoldPlan(None, side, tuple(group), None, 0))
     return holds
+
+
+WAYS = re.compile(r"\b(?:to|towards?) (?:the|your) (left|right)\b", re.IGNORECASE)
 
 
 def plan_exercise(exercise: Exercise, page_hold: Span | None = None) -> ExercisePlan:

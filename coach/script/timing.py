@@ -142,6 +142,7 @@ VAGUE = re.compile(r"^(?:several|a few)$", re.IGNORECASE)
 """Counts with no number in them ("repeat several times"): warned about, not guessed."""
 AGAIN = re.compile(r"\brepeat\s*(?:[.!;]|$)|\bdo (?:it|this) again\s*(?:[.!;]|$)", re.IGNORECASE)
 """A bare "release and repeat.": the exercise once more, two in all."""
+BREATH_PHASE = re.compile(r"\b(?:in|out|inhale|exhale|breathe)\s+(?:for\s+)?$", re.IGNORECASE)
 STOPWATCH = re.compile(r"(?<=\b(?:hold|Hold|HOLD|rest|Rest|REST|stay|Stay) )\s*(?P<mm>\d{1,2})?:(?P<ss>[0-5]\d)\b")
 """"hold :10", "rest 1:00": a stopwatch's minutes and seconds."""
 BREATHE_TIMES = re.compile(
@@ -334,6 +335,8 @@ def duration_rule(text: str) -> list[tuple[re.Match, Span]]:
             continue
         if m.re is DURATION and VAGUE.match((m.group("da") or m.group("ea") or "").strip()):
             continue  # "Take several deep breaths": no length given
+        if BREATH_PHASE.search(text[: m.start()]) and re.search(r"breath|inhale|exhale", text, re.IGNORECASE):
+            continue  # "breathe in for 5 counts then out for 5 counts": the pace of breathing
         found.append((m, seconds_of(m)))
     if not found:
         found = [(m, seconds_of(m)) for m in BREATHE_TIMES.finditer(text)][:1]

@@ -16,7 +16,8 @@ TENS = {
     "seventy": 70, "eighty": 80, "ninety": 90,
 }
 # Words that stand for a number in timing prose ("a minute", "a few seconds").
-QUANTIFIERS = {"a": 1, "an": 1, "a couple of": 2, "a couple": 2, "a few": 3, "several": 5}
+QUANTIFIERS = {"a": 1, "an": 1, "a couple of": 2, "a couple": 2, "a few": 3, "several": 5,
+               "a hundred": 100, "one hundred": 100}
 
 _word_number = (
     rf"(?:(?:{'|'.join(TENS)})(?:[ -](?:{'|'.join(k for k, v in UNITS.items() if 0 < v < 10)}))?"
