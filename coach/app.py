@@ -30,7 +30,6 @@ from coach.render.session import engine_for, music_for
 from coach.render.session import gains as mix_gains
 from coach.render.speech import Speech
 from coach.timeline import LEAD_IN_S
-from coach.script.load import program_for, resolve
 from coach.script.words import say_number
 from coach.units import SAMPLE_RATE, clock, to_samples
 
@@ -87,6 +86,8 @@ def choose(routine: str | None, settings: Settings, source: dict[str, str], resu
     """Compile the routine; with ``resume``, start at the saved exercise when
     the saved position is for this very routine, level and text (``say``
     gets one sentence about what was decided)."""
+    from coach.script.load import program_for, resolve  # the compiler: imported while the voice loads
+
     saved, problem = saved_state.load() if resume else (None, None)
     if resume and routine is None and saved:
         routine = saved.routine

@@ -19,7 +19,6 @@ from coach.errors import CoachError, Interrupted, OutputError, TtsError
 from coach.levels import load_levels
 from coach.model import Program, Timeline
 from coach.render.session import engine_for, music_for
-from coach.script.load import builtin_routines, program_for, read_source
 from coach.timeline import block_seconds, estimate
 from coach.units import SAMPLE_RATE, clock
 
@@ -112,6 +111,8 @@ def level_notes(program: Program) -> list[str]:
 @app.command("list")
 def list_command() -> None:
     """List the built-in routines and the levels."""
+    from coach.script.load import builtin_routines
+
     typer.echo("Routines:")
     for name in builtin_routines():
         typer.echo(f"  {name}")
@@ -129,6 +130,8 @@ def show(routine: Routine, level: LevelOpt = None, voice: VoiceOpt = None, rate:
     exercises and which were skipped."""
     from rich.console import Console
     from rich.table import Table
+
+    from coach.script.load import program_for
 
     settings, source = settings_for(level=level, voice=voice, rate=rate, engine=engine, count_style=count_style)
     program = program_for(routine, settings, source, minutes=minutes_option(minutes))
@@ -161,6 +164,7 @@ def reading_lines(routine: str, program: Program, every: bool = False, brief: bo
     when asked, else when the reading is not confident a summary (or, brief,
     one line pointing to `coach show`); nothing for a built-in routine."""
     from coach.script import outline
+    from coach.script.load import builtin_routines, read_source
 
     if routine in builtin_routines() or routine in load_levels():
         return []
@@ -204,6 +208,8 @@ def compile_command(
     minutes: MinutesOpt = None,
 ) -> None:
     """Compile a routine: print what the coach will say, with times, or --json."""
+    from coach.script.load import program_for, read_source
+
     settings, source = settings_for(level=level, count_style=count_style)
     program = program_for(routine, settings, source, minutes=minutes_option(minutes))
     timeline = cached_or_estimated(program, settings)
@@ -236,6 +242,7 @@ def export_command(
     """Export a session as MP3, M4B, Opus, FLAC or WAV with chapters and tags, plus a .vtt transcript."""
     from coach.output.export import check_output, export
     from coach.render.session import phrases, render
+    from coach.script.load import program_for
 
     settings, source = settings_for(level=level, voice=voice, rate=rate, engine=engine,
                                     count_style=count_style, music=music)
