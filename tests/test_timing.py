@@ -467,3 +467,13 @@ def test_one_movement_both_ways_under_a_page_rule():
     program = compile_text(text, get_level("full"))
     assert [(e.reps, [(h.seconds, h.side) for h in e.holds]) for e in program.exercises] == [
         (10, [(10, "right"), (10, "left")])]
+
+
+def test_the_issues_phrasings_in_whole_exercises():
+    assert plan("Lie on your left side.", "Lift your top leg slowly, then lower it.", "Repeat 10 times.",
+                "Rest.", "Do another 10; then switch legs.") == (20, [])
+    assert plan("Warm up with a five-minute walk.", "Sit down and take hold of your right foot.",
+                "Hold for 30–60 seconds before switching sides.", "Build up to 90 seconds over time.",
+                "Complete three sets.") == (3, [(60, "right"), (60, "left")])
+    assert plan("Lie on your back and hug your knees.", "Hold for 20 seconds.",
+                "Repeat at least 2 times per day.") == (1, [(20, None)])

@@ -12,7 +12,7 @@ from dataclasses import dataclass, replace
 from coach.errors import RoutineError
 from coach.model import Exercise, StepKind
 from coach.script.parse import is_instruction
-from coach.script.timing import (BOTH_LIMBS, HOLD_WORDS, Span, Timing, lead_side, read_timing, side_rule,
+from coach.script.timing import (BOTH_LIMBS, FREQUENCY_SENTENCE, HOLD_WORDS, Span, Timing, lead_side, read_timing, side_rule,
                                  strip_reps)
 from coach.script.words import ADVERBS, MIRROR, POSITION_VERBS
 
@@ -202,6 +202,8 @@ VARIATION = re.compile(
 knees in ... Hold for 15 seconds"): an option, not more holds."""
 
 
+BARE_REST = re.compile(r"^\W*(?:rest|pause|take a (?:short )?(?:break|rest))(?:\s+(?:for\s+)?a\s+(?:moment|second|bit|while))?\W*$",
+                       re.IGNORECASE)
 OTHER_WAY = re.compile(r"\b(?:the other|the opposite) (?:way|side|direction)\b", re.IGNORECASE)
 
 
@@ -372,6 +374,10 @@ def plan_exercise(exercise: Exercise, page_hold: Span | None = None) -> Exercise
             if timing.per_side and first_word(text) in COUNT_VERBS:
                 per_side = True  # "Perform on both sides."
                 continue
+            if FREQUENCY_SENTENCE.search(text) and first_word(text) in COUNT_VERBS:
+                continue  # "Repeat at least 2 times per day": how often, not a movement
+            if BARE_REST.match(text) and not (holds and holds[-1].release is None and not pending):
+                continue  # "Rest." between sets: the level's own rests do that
             if timing.unclear:
                 warn(line, f"could not understand the timing in {text!r}; it is left out")
                 if len(text.split()) <= 3:
