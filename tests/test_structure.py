@@ -359,3 +359,14 @@ def test_a_numbered_instruction_without_a_full_stop_is_a_step():
             "  4. Do the same on the opposite side.\n")
     routine = parse_routine(text)
     assert [e.name for e in routine.exercises] == ["The Trap Stretch"]
+
+
+def test_an_introduction_about_all_the_exercises_is_not_one():
+    text = ("# Home exercises\n\nDo these exercises once or twice a day. Move slowly and breathe normally.\n\n"
+            "## 1. Knee to chest\n\nLie on your back. Hug your right knee. Hold for 20 seconds.\n\n"
+            "## 2. Pelvic tilt\n\nLie on your back. Press your back into the floor. Hold for 5 seconds.\n\n"
+            "Printed from www.example.com. Not a substitute for treatment.\n")
+    routine = parse_routine(text)
+    assert [e.name for e in routine.exercises] == ["Knee to chest", "Pelvic tilt"]
+    assert all("Printed" not in s.text for s in routine.exercises[1].steps)
+    assert any(n.text.startswith("Printed from") and n.line == 13 for n in routine.notes)

@@ -196,6 +196,11 @@ MENU = re.compile(r"[A-Z][\w&'’.]*(?: [\w&'’.]+){0,2}(?:(?:\s{2,}|\s*\|\s*)[
 """A menu bar: three or more capitalised items apart by wide gaps or bars."""
 
 
+ASIDE = re.compile(r"(?:printed from|this (?:sheet|handout|leaflet) (?:was|is) (?:produced|provided|written))\b",
+                   re.IGNORECASE)
+"""A line about the page itself: kept as a note, never part of an exercise."""
+
+
 def is_noise(raw: str) -> bool:
     """Page chrome: navigation, share and print lines, credits, bylines."""
     if len(raw) > 200:
@@ -256,6 +261,8 @@ def parse_line(number: int, raw: str) -> _Line:
         return _Line(number, "blank", "")  # "How to perform the exercise", "## Steps": a label
     if is_noise(text):
         return _Line(number, "blank", "")
+    if ASIDE.match(text):
+        return _Line(number, "aside", clean_inline(text), indent=indent)
     if m := HEADING.match(text):
         title = text[m.end():].strip(" #")
         found = number_form(title)
@@ -573,7 +580,7 @@ def parse_items(lines: list[_Line]) -> list[_Item]:
     items: list[_Item] = []
     current: _Item | None = None
     for line in lines:
-        if line.kind == "blank":
+        if line.kind in ("blank", "aside"):
             current = None
         elif line.kind in ("bullet", "numbered"):
             kind = StepKind.BULLET if line.kind == "bullet" else StepKind.NUMBERED
@@ -763,6 +770,14 @@ def is_instruction(text: str) -> bool:
     return bool(words) and (words[0] in INSTRUCTION_VERBS or words[0].endswith("ing") and len(words) > 1)
 
 
+ABOUT_ALL = re.compile(
+    r"\b(?:these|those|all(?: of)?(?: the| these)?|each(?: of the)?|every) "
+    r"(?:exercises?|stretch(?:es)?|moves?|poses?|positions?)\b|\bthe (?:exercises|stretches|moves|poses)\b",
+    re.IGNORECASE,
+)
+"""A sentence about the whole set ("Do these exercises twice a day"): a
+rule for every exercise, not a step of one."""
+
 WARNING_START = re.compile(r"(?:do not|don'?t|never|avoid|stop|if\b|you should\b)", re.IGNORECASE)
 
 
@@ -786,7 +801,7 @@ def _imperative(text: str) -> bool:
     if colon and (FIELD_LABEL.fullmatch(label.strip()) or len(label.split()) <= 2 and not _starts_with_verb(label)):
         text = rest  # "How: Begin on hands and knees"
     text = text.lstrip("\"'“‘(")
-    if WARNING_START.match(text):
+    if WARNING_START.match(text) or ABOUT_ALL.search(text):
         return False
     for clause in re.split(r"[,;:]\s+|\s[–—]\s", text)[:4]:
         words = re.findall(r"[a-z']+", clause.lower())[:3]
@@ -808,7 +823,7 @@ def own_timing(text: str) -> bool:
     """Timing of this exercise's own ("Hold for 20 seconds"), not advice
     about every exercise ("Each move: 60 seconds")."""
     if re.match(r"(?:each|every|all)(?: of the| the| your)? (?:stretch|exercise|move|movement|position|pose|one)",
-                text, re.IGNORECASE):
+                text, re.IGNORECASE) or ABOUT_ALL.search(text) and not re.search(r"\b(?:this|that) (?:exercise|stretch|pose)\b", text, re.I):
         return False
     timing = read_timing(text)
     return bool((timing.hold or timing.reps) and not timing.general)
@@ -1059,8 +1074,7 @@ def _heads_exercise(lines: list[_Line], at: int, end: int) -> bool:
     steps = [Step(t, n, item.kind) for item in items for n, t in split_sentences(item)]
     orders = sum(_imperative(s.text) for s in steps)
     timed = any(own_timing(s.text) for s in steps)
-    return not _advice_title(lines[at].text) and (orders >= 2 or timed and orders >= 1) \
-        and orders * 2 >= len(steps)
+    return not _advice_title(lines[at].text) and timed and orders >= 1 and orders * 2 >= len(steps)
 
 
 def _opening_title(sections: list[_Section]) -> bool:
@@ -1188,6 +1202,8 @@ def parse_routine(text: str, name: str = "routine") -> Routine:
             "followed by its steps",
             first_line,
         )
+    notes.extend(Step(s, ln.number) for ln in lines if ln.kind == "aside"
+                 for _, s in split_sentences(_Item(StepKind.PROSE, [(ln.number, ln.text)])))
     notes.sort(key=lambda s: s.line)
     return Routine(title or name, tuple(Exercise(n, ln, tuple(st)) for n, ln, st in exercises),
                    tuple(notes))
