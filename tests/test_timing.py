@@ -477,3 +477,12 @@ def test_the_issues_phrasings_in_whole_exercises():
                 "Complete three sets.") == (3, [(60, "right"), (60, "left")])
     assert plan("Lie on your back and hug your knees.", "Hold for 20 seconds.",
                 "Repeat at least 2 times per day.") == (1, [(20, None)])
+
+
+@pytest.mark.parametrize("sentence", [
+    "That's one rep.", "Rolling your knees from left to right is one repetition.", "Repetitions: 2x daily",
+    "Every second day", "Reps:", "Repeat it on both sides.",
+    "For the second part of the stretch, let your back sink into a reversed arch.",
+])
+def test_understood_lines_are_not_warned_about(sentence):
+    assert not read_timing(sentence).unclear

@@ -81,7 +81,8 @@ FREQUENCY = re.compile(
     re.IGNORECASE,
 )
 FREQUENCY_SENTENCE = re.compile(
-    r"\btimes (?:a|per|each) (?:day|week)\b|\bat times\b|\bsometimes\b", re.IGNORECASE
+    r"\btimes (?:a|per|each) (?:day|week)\b|\bat times\b|\bsometimes\b|\dx\s*/?\s*(?:daily|a day|per day|a week)\b"
+    r"|\bevery (?:second|other|third) day\b|\bonce (?:a|per) (?:day|week)\b", re.IGNORECASE
 )
 """Sentences about how often to do the routine: not timing to warn about."""
 REST_WORDS = re.compile(
@@ -214,7 +215,8 @@ BARE_MID = re.compile(
     re.IGNORECASE)
 """"roll your head to the right, hold, then ... to the left and hold.": holds with no length."""
 TIMING_WORDS = re.compile(
-    r"\b(?:seconds?|secs?|minutes?|mins?|hours?|breaths|counts?|times|reps?|repetitions?|sets|repeat)\b",
+    r"\b(?:seconds|(?:a|one|\d+)\s+second|secs?|minutes?|mins?|hours?|breaths|counts?|times|reps?|repetitions?|sets|"
+    r"repeat)\b",
     re.IGNORECASE,
 )
 
@@ -642,8 +644,11 @@ def read_timing(text: str) -> Timing:
                   or timing.other_side or timing.again or timing.with_both)
     skipped = (ACTIVITY.search(text) or PROGRESSION.search(text) or EVERY.search(text)
                or COMPARED_ANY.search(text)) and DURATION.search(text) or SET_A_SIDE.search(text)
+    defined = any(not is_count(text, m) for m in REPS.finditer(text)) and re.search(
+        r"\b(?:is|makes|counts as)\s+(?:one|1|a single)\s+(?:rep|repetition)|\b(?:that|this)(?:'s|’s| is) one rep", text, re.I)
+    blank = re.fullmatch(r"\W*(?:repeat\s+)?(?:reps?|repetitions?|sets?|hold|rest)\s*:?\s*", text, re.I)
     if not understood and TIMING_WORDS.search(text) and not FREQUENCY_SENTENCE.search(text) \
-            and not skipped:
+            and not skipped and not defined and not blank and not timing.per_side:
         timing = replace(timing, unclear=True)
     return timing
 
