@@ -424,3 +424,32 @@ def test_a_table_of_exercises_reads_as_its_rows(tmp_path):
     path = tmp_path / "programme.html"
     path.write_text(PROGRAMME_PAGE)
     assert shape_of(load_program(str(path), "full")) == PROGRAMME_SHAPE
+
+
+@pytest.mark.parametrize("align", ["MIDDLE", "TOP"])
+def test_a_programme_table_in_a_pdf_reads_as_its_rows(tmp_path, align):
+    """The programme of PROGRAMME_PAGE as a PDF table (fpdf2's tables, a bold
+    header row), cells centred or at the top of their row."""
+    from fpdf import FPDF
+
+    pdf = FPDF()
+    pdf.add_page()
+    pdf.set_font("Helvetica", "B", 16)
+    pdf.multi_cell(0, 8, "Your home programme", new_x="LMARGIN", new_y="NEXT")
+    pdf.set_font("Helvetica", "", 10)
+    pdf.multi_cell(0, 5, "Do this programme once a day. Stop if the pain gets worse.", new_x="LMARGIN", new_y="NEXT")
+    pdf.ln(3)
+    rows = [("Exercise", "How to do it", "Sets", "Hold"),
+            ("Knee to chest", "Lie on your back and pull your right knee to your chest. Repeat with the "
+             "left knee.", "5 times each leg", "20 seconds"),
+            ("Pelvic tilt", "Lie on your back, knees bent. Flatten your back into the floor.", "10 times",
+             "5 seconds"),
+            ("Cat and camel", "On hands and knees, round your back up, then let it sag.", "8 times", "-")]
+    with pdf.table(col_widths=(30, 75, 30, 25), v_align=align, padding=2, text_align="LEFT") as table:
+        for i, cells in enumerate(rows):
+            row = table.row()
+            for cell in cells:
+                row.cell(cell)
+    path = tmp_path / "programme.pdf"
+    pdf.output(str(path))
+    assert shape_of(load_program(str(path), "full")) == PROGRAMME_SHAPE

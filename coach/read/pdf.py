@@ -8,7 +8,10 @@ columns, or a leaflet's three), drop running headers, footers and page numbers (
 bottom margin whose text, digits aside, comes back on another page, or that
 is only a page number), and mark short runs of lines in a larger print as
 headings (the largest print ``#``, the others ``##``), or, when only the
-title is in a larger print, short title-like lines in bold.
+title is in a larger print, short title-like lines in bold. A table of
+exercises (three or more columns, a short name first) is read row by row
+(coach/read/tables.py); a gap far wider than a line's spaces is the border
+between two of its cells.
 A PDF with no text at all is a scan: say so.
 """
 
@@ -20,6 +23,7 @@ import statistics
 from dataclasses import dataclass
 
 from coach.errors import RoutineError
+from coach.read.tables import table_blocks
 
 MARGIN = 0.09
 """Top and bottom share of a page where running headers and footers live."""
@@ -30,6 +34,9 @@ FIELD_START = re.compile(r"[A-Z][A-Za-z-]*(?: [A-Za-z-]+){0,2}:\s")
 """A line that opens with a label: "Note: ", "Starting position: "."""
 TITLE_LINE = re.compile(r"(?:[A-Z0-9][\w'’-]*|[a-z]{1,3})(?:,?\s+(?:[A-Z0-9][\w'’-]*|[a-z]{1,3}))*")
 """A line in title case: "Low Back Rotation", "Figure-4 Stretch, Alternate 1"."""
+WIDE_GAP = 2.5
+"""A gap this many times the line's usual space between words is a border
+between table cells."""
 JOIN_GAP = 1.6
 """Widest gap, in ems, between two pieces of one justified line."""
 HEADING_SIZE = 1.15
@@ -62,22 +69,79 @@ class _Line:
     text: str
     size: float
     bold: bool
+    gap: float = 0.0
+    """The usual space between its words (wide in a justified line; 0 for
+    one word)."""
 
 
-def _lines_of(box) -> list[_Line]:
-    from pdfminer.layout import LTChar, LTTextLine
+def _pieces(line) -> list[list]:
+    """A pdfminer line's characters (and its spaces) in pieces: a gap far
+    wider than the line's own spaces between words is the border between
+    two cells of a table, not a space ("…to your      5 times each leg")."""
+    from pdfminer.layout import LTChar
 
-    found = []
+    chars = [c for c in line if isinstance(c, LTChar) and c.get_text().strip()]
+    if len(chars) < 2:
+        return [list(line)]
+    size = statistics.median(c.size for c in chars)
+    gaps = [b.x0 - a.x1 for a, b in zip(chars, chars[1:])]
+    spaces = [g for g in gaps if g > 0.15 * size]
+    usual = statistics.median(spaces) if spaces else 0.3 * size
+    wide = max(WIDE_GAP * usual, 0.8 * size)
+    pieces, last = [[]], None
+    for item in line:
+        if isinstance(item, LTChar) and item.get_text().strip():
+            if last is not None and item.x0 - last.x1 > wide:
+                pieces.append([])
+            last = item
+        pieces[-1].append(item)
+    return pieces
+
+
+def _line_of(items, bold_of) -> _Line | None:
+    from pdfminer.layout import LTChar
+
+    chars = [c for c in items if isinstance(c, LTChar) and c.get_text().strip()]
+    text = " ".join("".join(item.get_text() for item in items).split())
+    if not chars or not text:
+        return None
+    size = round(statistics.median(c.size for c in chars), 1)
+    spaces = [b.x0 - a.x1 for a, b in zip(chars, chars[1:]) if b.x0 - a.x1 > 0.15 * size]
+    return _Line(chars[0].x0, min(c.y0 for c in chars), chars[-1].x1, max(c.y1 for c in chars), text,
+                 size, bold_of(chars), statistics.median(spaces) if spaces else 0.0)
+
+
+def _lines_of(box) -> list[list[_Line]]:
+    """A pdfminer text box as groups of lines: its own, and one group for
+    each further table cell that a wide gap split off its lines."""
+    from pdfminer.layout import LTTextLine
+
+    def bold_of(chars) -> bool:
+        return sum(bool(BOLD.search(c.fontname)) for c in chars) > len(chars) / 2
+
+    own: list[_Line] = []
+    split_off: dict[int, list[_Line]] = {}
     for line in box:
         if not isinstance(line, LTTextLine):
             continue
-        chars = [c for c in line if isinstance(c, LTChar) and c.get_text().strip()]
-        text = " ".join(line.get_text().split())
-        if chars and text:
-            bold = sum(bool(BOLD.search(c.fontname)) for c in chars) > len(chars) / 2
-            found.append(_Line(line.x0, line.y0, line.x1, line.y1, text,
-                               round(statistics.median(c.size for c in chars), 1), bold))
-    return found
+        for k, items in enumerate(_pieces(line)):
+            found = _line_of(items, bold_of)
+            if found is None:
+                continue
+            if k == 0 or not own:
+                own.append(found)
+            else:
+                split_off.setdefault(round(found.x0 / 6), []).append(found)
+    return [group for group in (own, *split_off.values()) if group]
+
+
+def _join_limit(head: _Line, piece: _Line) -> float:
+    """Widest gap that still joins ``piece`` to ``head``: under JOIN_GAP
+    ems, and, when either shows its spaces between words, under WIDE_GAP times
+    the wider of them (a justified line's gaps are all alike; the border to
+    the next cell of a table is far wider than the spaces in its text)."""
+    known = max(head.gap, piece.gap)
+    return min(JOIN_GAP * piece.size, WIDE_GAP * known) if known else JOIN_GAP * piece.size
 
 
 def _join_pieces(groups: list[list[_Line]]) -> list[list[_Line]]:
@@ -95,9 +159,10 @@ def _join_pieces(groups: list[list[_Line]]) -> list[list[_Line]]:
         near = [ln for key in (round(line.y0 / 2) + d for d in (-1, 0, 1)) for ln in rows.get(key, ())]
         before = [ln for ln in near if ln is not line and id(ln) not in gone
                   and abs(ln.y0 - line.y0) < 0.3 * line.size and ln.x1 <= line.x0 + 1
-                  and line.x0 - ln.x1 < JOIN_GAP * line.size]
+                  and line.x0 - ln.x1 < _join_limit(ln, line)]
         if before:
             head = max(before, key=lambda ln: ln.x1)
+            head.gap = max(head.gap, line.gap, line.x0 - head.x1)
             head.text, head.x1 = head.text + " " + line.text, line.x1
             gone.add(id(line))
     return [kept for g in groups if (kept := [ln for ln in g if id(ln) not in gone])]
@@ -112,8 +177,8 @@ def _boxes(data: bytes) -> tuple[list[_Box], list[tuple[float, float]]]:
     try:
         for number, page in enumerate(extract_pages(io.BytesIO(data), laparams=LAParams()), 1):
             pages.append((page.width, page.height))
-            groups = [lines for element in page if isinstance(element, LTTextBox)
-                      if (lines := _lines_of(element))]
+            groups = [group for element in page if isinstance(element, LTTextBox)
+                      for group in _lines_of(element)]
             for group in _join_pieces(groups):
                 # A box can hold a title in a larger print and the text under
                 # it: each run of lines in one print size is a box of its own.
@@ -242,6 +307,98 @@ def _reading_order(page_boxes: list[_Box], width: float) -> list[_Box]:
     return ordered
 
 
+@dataclass
+class _Table:
+    rows: list[list[str]]
+    header: bool
+    members: list[_Box]
+    where: _Box
+    """A stand-in across the page where the table is, for the reading order."""
+
+
+def _tables(page_boxes: list[_Box], body: float, width: float) -> list[_Table]:
+    """Tables of exercises on a page. A table starts with three or more
+    boxes side by side (its header, or its first row) that set the columns;
+    it goes on down through the boxes that start in one of them, until a
+    gap, a box that starts elsewhere, or one across the first two columns.
+    Each box in the first column starts a row; the other boxes join the
+    row beside them (the nearest middle when cells are centred, else the
+    row at or above them)."""
+    order = sorted(page_boxes, key=lambda b: -b.y1)
+    clusters: list[list[_Box]] = []
+    bottom = 0.0
+    for b in order:
+        if clusters and b.y1 > bottom + 0.5:
+            clusters[-1].append(b)
+            bottom = min(bottom, b.y0)
+        else:
+            clusters.append([b])
+            bottom = b.y0
+
+    def side_by_side(boxes: list[_Box]) -> list[list[_Box]]:
+        found: list[list[_Box]] = []
+        for b in sorted(boxes, key=lambda b: b.x0):
+            if found and b.x0 < max(c.x1 for c in found[-1]) - 1:
+                found[-1].append(b)
+            else:
+                found.append([b])
+        return found
+
+    def text(cell: list[_Box]) -> str:
+        return " ".join(" ".join(b.text.split()) for b in sorted(cell, key=lambda b: -b.y1))
+
+    def middle(b: _Box) -> float:
+        return (b.y0 + b.y1) / 2
+
+    tables: list[_Table] = []
+    used: set[int] = set()
+    line = 1.3 * max(body, 1.0)
+    for cluster in clusters:
+        top_cells = side_by_side(cluster)
+        if len(top_cells) < 3 or any(id(b) in used for b in cluster):
+            continue
+        starts = [min(b.x0 for b in c) for c in top_cells]
+
+        def column(b: _Box) -> int | None:
+            near = [j for j, x in enumerate(starts) if abs(b.x0 - x) <= 6]
+            return near[0] if near else None
+
+        members, low = list(cluster), min(b.y0 for b in cluster)
+        below = low + 0.5
+        inside = {id(b) for b in cluster}
+        for b in order:
+            if b.y1 > below or id(b) in used or id(b) in inside:
+                continue
+            if low - b.y1 > 3 * line or column(b) is None or column(b) == 0 and b.x1 > starts[1]:
+                break
+            members.append(b)
+            low = min(low, b.y0)
+        heads = [" ".join(text(c).split()) for c in top_cells]
+        digits = lambda texts: any(ch.isdigit() for t in texts for ch in t)  # noqa: E731
+        rest = [text([b]) for b in members if id(b) not in inside]
+        header = all(len(h.split()) <= 4 for h in heads) and (
+            all(b.bold for b in cluster) or not digits(heads) and digits(rest))
+        body_boxes = [b for b in members if not header or id(b) not in inside]
+        anchors = sorted((b for b in body_boxes if column(b) == 0), key=lambda b: -b.y1)
+        if len(anchors) < (1 if header else 2) or any(len(a.text.split()) > 8 for a in anchors):
+            continue
+        centred = any(b.y1 > anchors[0].y1 + 1 for b in body_boxes if column(b) != 0)
+        rows: dict[int, list[list[_Box]]] = {id(a): [[a]] + [[] for _ in starts[1:]] for a in anchors}
+        for b in body_boxes:
+            if column(b) == 0:
+                continue
+            if centred:
+                anchor = min(anchors, key=lambda a: abs(middle(a) - middle(b)))
+            else:
+                anchor = next((a for a in reversed(anchors) if a.y1 >= b.y1 - 1), anchors[0])
+            rows[id(anchor)][column(b)].append(b)
+        texts = ([heads] if header else []) + [[text(c) for c in rows[id(a)]] for a in anchors]
+        used.update(id(b) for b in members)
+        where = _Box(members[0].page, 0.0, low, width, max(b.y1 for b in members), "", 0.0)
+        tables.append(_Table(texts, header, members, where))
+    return tables
+
+
 def pdf_to_text(data: bytes) -> str:
     """The handout's text as routine text."""
     boxes, pages = _boxes(data)
@@ -255,16 +412,27 @@ def pdf_to_text(data: bytes) -> str:
     def short(b: _Box) -> bool:
         return len(b.text.splitlines()) <= 2
 
-    headings = [b for b in kept if body and b.size >= body * HEADING_SIZE and short(b)]
-    top = max((b.size for b in headings), default=0.0)
+    tables = {number: _tables([b for b in kept if b.page == number], body, width)
+              for number, (width, _) in enumerate(pages, 1)}
+    in_tables = {id(b) for found in tables.values() for t in found for b in t.members}
+    kept = [b for b in kept if id(b) not in in_tables]
+    headings = {id(b) for b in kept if body and b.size >= body * HEADING_SIZE and short(b)}
+    top = max((b.size for b in kept if id(b) in headings), default=0.0)
     # A handout whose only large print is its title marks its sections in bold.
     bold_titles = len(headings) <= 1
-    blocks = []
+    blocks: list[str] = []
     for number, (width, _) in enumerate(pages, 1):
-        for b in _reading_order([b for b in kept if b.page == number], width):
+        stand_ins = {id(t.where): t for t in tables[number]}
+        page_boxes = [b for b in kept if b.page == number] + [t.where for t in tables[number]]
+        for b in _reading_order(page_boxes, width):
+            if id(b) in stand_ins:
+                table = stand_ins[id(b)]
+                level = next((len(x) - len(x.lstrip("#")) for x in reversed(blocks) if x.startswith("#")), 1)
+                blocks.extend(table_blocks(table.rows, min(level + 1, 6), table.header))
+                continue
             lines = [" ".join(line.split()) for line in b.text.splitlines() if line.strip()]
             text = " ".join(lines)
-            if b in headings:
+            if id(b) in headings:
                 blocks.append(("# " if b.size == top else "## ") + text)
             elif bold_titles and b.bold and short(b) and BOLD_TITLE.fullmatch(text):
                 blocks.append("## " + text)
