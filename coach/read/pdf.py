@@ -87,7 +87,7 @@ def _pieces(line) -> list[list]:
     gaps = [b.x0 - a.x1 for a, b in zip(chars, chars[1:])]
     spaces = [g for g in gaps if g > 0.15 * size]
     usual = statistics.median(spaces) if spaces else 0.3 * size
-    wide = max(WIDE_GAP * usual, 0.8 * size)
+    wide = max(WIDE_GAP * usual, 1.0 * size)
     pieces, last = [[]], None
     for item in line:
         if isinstance(item, LTChar) and item.get_text().strip():
@@ -254,14 +254,18 @@ def _running(boxes: list[_Box], pages: list[tuple[float, float]]) -> set[int]:
 
 def _column_starts(boxes: list[_Box], width: float) -> list[float]:
     """Left edges of the page's columns: where its narrow boxes start, in
-    clusters (an indented list stays in its column)."""
-    starts: list[list[float]] = []
-    for x in sorted(b.x0 for b in boxes if b.x1 - b.x0 < 0.45 * width):
-        if starts and x - starts[-1][-1] <= 0.12 * width:
-            starts[-1].append(x)
+    clusters (an indented list stays in its column). A column holds two
+    boxes or more, or a tall one: a lone piece of a widely spaced line
+    ("Piriformis Stretch »" after "« Knee to Chest") is no column."""
+    narrow = sorted((b for b in boxes if b.x1 - b.x0 < 0.45 * width), key=lambda b: b.x0)
+    clusters: list[list[_Box]] = []
+    for b in narrow:
+        if clusters and b.x0 - clusters[-1][-1].x0 <= 0.12 * width:
+            clusters[-1].append(b)
         else:
-            starts.append([x])
-    return [c[0] for c in starts]
+            clusters.append([b])
+    tall = 0.15 * (max((b.y1 for b in boxes), default=0.0) - min((b.y0 for b in boxes), default=0.0))
+    return [c[0].x0 for c in clusters if len(c) >= 2 or sum(b.y1 - b.y0 for b in c) >= tall]
 
 
 def _reading_order(page_boxes: list[_Box], width: float) -> list[_Box]:
