@@ -486,3 +486,19 @@ def test_the_issues_phrasings_in_whole_exercises():
 ])
 def test_understood_lines_are_not_warned_about(sentence):
     assert not read_timing(sentence).unclear
+
+
+@pytest.mark.parametrize("sentences,want", [
+    (["Set one knee a little ahead of the other.", "Sink into a good stretch, hold for twenty seconds then take "
+      "a break, and repeat three times.", "Once completed, repeat the stretch on the other leg."],
+     (3, [(20, "one"), (20, "other")])),
+    (["Hug your knees; hold the pose for 30 seconds to one minute.",
+      "After one minute, gently exhale and return your body to its original position.", "Repeat five times."],
+     (5, [(60, None)])),
+    (["Hold 30 seconds.", "Drop head and hold 30 seconds.", "Look up again and hold 30 seconds."],
+     (1, [(30, None), (30, None), (30, None)])),
+    (["Hold for 20 seconds.", "Repeat 2 times.", "An additional way to improve motion is to lie on your back.",
+      "Push down for 5 seconds, relax 5 seconds.", "Repeat 3 to 5 times."], (2, [(20, None)])),
+])
+def test_restated_holds_other_versions_and_lead_sentences_that_switch(sentences, want):
+    assert plan(*sentences) == want

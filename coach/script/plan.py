@@ -195,13 +195,17 @@ VARIATION = re.compile(
     r"^\W*(?:modified version|modifications?|variations?|alternatives?|alternatively|progressions?|regressions?|"
     r"advanced (?:version|option)|easier (?:version|option)|harder (?:version|option)|to modify|"
     r"to make (?:it|this)(?: stretch| exercise)? (?:easier|harder)|"
-    r"(?:once|when) (?:this|it|that) (?:becomes|gets|feels|is) (?:easier|easy|comfortable))\b",
+    r"(?:once|when) (?:this|it|that) (?:becomes|gets|feels|is) (?:easier|easy|comfortable)|"
+    r"(?:an? )?(?:additional|another|extra) (?:way|option|exercise)|optional(?:ly)?:?)\b",
     re.IGNORECASE,
 )
 """A line that offers another version of the exercise ("Modified Version: draw both
 knees in ... Hold for 15 seconds"): an option, not more holds."""
 
 
+DESCRIBES = re.compile(r"^\W*(?:your|the|this|that|these|it'?s?|goal|aim|target|repetitions?|reps?|sets?|with)\b",
+                       re.IGNORECASE)
+"""Words that open a sentence describing the hold already given, not a new movement."""
 BARE_REST = re.compile(r"^\W*(?:rest|pause|take a (?:short )?(?:break|rest))(?:\s+(?:for\s+)?a\s+(?:moment|second|bit|while))?\W*$",
                        re.IGNORECASE)
 OTHER_WAY = re.compile(r"\b(?:the other|the opposite) (?:way|side|direction)\b", re.IGNORECASE)
@@ -325,7 +329,7 @@ def plan_exercise(exercise: Exercise, page_hold: Span | None = None) -> Exercise
             continue
         if timing.extra:
             warn(line, timing.extra)
-        if lead and is_description(text) and not timing.hold and not timing.reps:
+        if lead and is_description(text) and not (timing.hold or timing.reps or timing.other_side or timing.more_reps):
             purpose = purpose or text
             continue
 
@@ -333,8 +337,12 @@ def plan_exercise(exercise: Exercise, page_hold: Span | None = None) -> Exercise
                     and timing.other_at < timing.hold_at[0] and len(holds) > group_start)
         # "Your goal: 12-15 reps with a 3 second hold", "Repetition: 3 x 15
         # seconds per leg": the hold already read, said again.
-        restated = restated or bool(timing.hold and holds and not is_instruction(text)
-                                    and all(h.seconds == timing.hold for h in holds))
+        if timing.hold and holds and not restated:
+            lead_words = tidy(strip_reps(text[: timing.hold_at[0]]))
+            same = all(h.seconds == timing.hold for h in holds)
+            restated = (same and (DESCRIBES.match(lead_words) or not lead_words and not HOLD_WORDS.search(text))
+                        # "After one minute, return to the start": the hold before, ending
+                        or bool(re.search(r"\bafter\s*$", text[: timing.hold_at[0]], re.IGNORECASE)))
         if restated:
             pass  # "swap sides, doing the light stretch for 30 seconds": the mirror says it
         elif timing.hold and is_field(text, timing) and not holds:

@@ -86,7 +86,7 @@ FREQUENCY_SENTENCE = re.compile(
 )
 """Sentences about how often to do the routine: not timing to warn about."""
 REST_WORDS = re.compile(
-    r"\b(?:rest(?! here| there| in)|pause|break|recover|between)\b|\brelax(?=\s+for\b)",
+    r"\b(?:rest(?! here| there| in)|pause|break|recover|between)\b|\brelax(?=\s+(?:for\b|\d|(?:one|two|three|four|five|six|seven|eight|nine|ten)\b))",
     re.IGNORECASE,
 )
 HOLD_WORDS = re.compile(r"\b(?:hold|stay|remain|keep|maintain|sustain)\b", re.IGNORECASE)
