@@ -370,3 +370,29 @@ def test_an_introduction_about_all_the_exercises_is_not_one():
     assert [e.name for e in routine.exercises] == ["Knee to chest", "Pelvic tilt"]
     assert all("Printed" not in s.text for s in routine.exercises[1].steps)
     assert any(n.text.startswith("Printed from") and n.line == 13 for n in routine.notes)
+
+
+def test_a_numbered_list_run_into_one_paragraph():
+    text = ("DIY Neck Pain Relief. Repeat each exercise 10 times at a comfortable pace. 1. Neck rotation 10x "
+            "2. Neck side bending 10x (ear to shoulder) 3. Traction with neck circle 10x clockwise and "
+            "anticlockwise (link your fingers behind your neck) 4. Massage kneading along the neck to the "
+            "base of the skull.\n")
+    assert names(text) == ["Neck rotation", "Neck side bending", "Traction with neck circle", "Exercise 4"]
+
+
+def test_sibling_headings_named_like_exercises_without_timing():
+    text = ("# Stretching\n\n## Single Leg to Chest\n\n- Draw your right leg to your chest.\n\n"
+            "- Hold for 10 seconds. Repeat with your left leg.\n\n## Lumbar Flexion Stretch\n\n"
+            "- Be gentle if sore\n\n## Lower Trunk Rotation Stretch\n\n- Lie on back\n\n"
+            "- Rotate knees to one side Hold for 10 to 15 seconds\n\n## Tips for stretching\n\n"
+            "- Warm up first\n")
+    assert names(text) == ["Single Leg to Chest", "Lumbar Flexion Stretch", "Lower Trunk Rotation Stretch"]
+
+
+def test_titles_under_lines_that_end_without_a_full_stop():
+    text = ("Guide to desk stretches\n\nLong hours at a desk strain your muscles. Get up and move often; "
+            "these short breaks take about 2 minutes. Stretching helps prevent stiffness.\n\n"
+            "Neck Stretch\nLeft and Right (3X) Hold 5 seconds\nShoulder Stretch:\n"
+            "Link your fingers behind your head and draw the shoulder blades together. Hold for 8-10 seconds\n"
+            "Back Stretch\nStand with your hands on your hips. Push your hips forward.\n")
+    assert names(text) == ["Neck Stretch", "Shoulder Stretch", "Back Stretch"]

@@ -24,6 +24,7 @@ Pure: no I/O, only ``RoutineError`` escapes.
 from __future__ import annotations
 
 import bisect
+import functools
 import re
 from dataclasses import dataclass, field
 
@@ -185,12 +186,12 @@ NOISE_LINE = re.compile(
     r"\d{1,2}\s+(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?,?\s+\d{4}|"
     r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+\d{1,2},?\s+\d{4}|"
     r"have a .{0,40}question\?.{0,40}|"
-    r"[<‹«]?\s*(?:previous|prev|next)\b.{0,40}[>›»]?|only single leg)",
+    r"[<‹«←]?\s*(?:previous|prev|next|newer|older)\b.{0,60}[>›»→]?|tagged\s*:?\s.{0,120}|only single leg)",
     re.IGNORECASE,
 )
 """Page chrome and asides that come along when an article is pasted: never an
 exercise, never spoken."""
-CRUMBS = re.compile(r"[^›»]{1,60}(?:\s[›»>/]\s[^›»]{1,60}){1,8}")
+CRUMBS = re.compile(r"[^›»·]{1,60}(?:\s[›»>/·]\s[^›»·]{1,60}){1,8}")
 """A breadcrumb trail: "Home › Conditions › Back Pain"."""
 MENU = re.compile(r"[A-Z][\w&'’.]*(?: [\w&'’.]+){0,2}(?:(?:\s{2,}|\s*\|\s*)[A-Z][\w&'’.]*(?: [\w&'’.]+){0,2}){2,}")
 """A menu bar: three or more capitalised items apart by wide gaps or bars."""
@@ -210,7 +211,7 @@ def is_noise(raw: str) -> bool:
         return True
     if ("  " in raw or "|" in raw) and not re.search(r"\d", raw) and MENU.fullmatch(raw.strip()):
         return True
-    return bool(re.search(r"[›»>/]", text)) and bool(CRUMBS.fullmatch(text)) \
+    return bool(re.search(r"[›»>/·]", text)) and bool(CRUMBS.fullmatch(text)) \
         and not TERMINAL.search(text) and len(text.split()) <= 16
 
 
@@ -251,6 +252,14 @@ ENTRY = re.compile(
 
 def parse_line(number: int, raw: str) -> _Line:
     """Classify one source line."""
+    line = _classify(raw)
+    return _Line(number, line.kind, line.text, line.level, line.form, line.indent, line.label)
+
+
+@functools.lru_cache(maxsize=4096)
+def _classify(raw: str) -> _Line:
+    """The class of a line's text (cached: pasted pages repeat lines)."""
+    number = 0
     indent = len(raw) - len(raw.lstrip())
     text = raw.strip().lstrip(">").strip()
     if not text or re.fullmatch(r"[-*_=\s]{3,}", text) or text.startswith("|"):
@@ -352,6 +361,10 @@ def split_numbered(lines: list[_Line]) -> list[_Line]:
         if line.label and line.form != "step":
             # "Stretch 1: Lie on your back…": the label is the name
             titled(line.label, text)
+            continue
+        bare, timing = title_timing(text)
+        if timing and line.form != "step" and is_title_text(bare, 6) and not _imperative(bare):
+            titled(bare, timing)  # "5. Traction with neck circle 10x clockwise (link your fingers…)"
             continue
         out.append(line)
     return out
@@ -537,10 +550,31 @@ def _pieces(raw: str) -> list[str]:
     return [raw[a:b] for a, b in zip([0, *cuts], [*cuts, len(raw)])]
 
 
+INLINE_NUMBER = re.compile(r"(?:^|(?<=\s))(\d{1,2})[.)]\s+(?=[A-Z])")
+
+
+def _inline_list(raw: str) -> list[str]:
+    """"… every 3 hours. 1. Neck rotation 10x 2. Neck flexion 10x 3. …":
+    a numbered list run into one paragraph, as one line per item (the text
+    before it a line of its own). Only a run 1, 2, 3… in order counts."""
+    if len(raw) > 5000 or len(raw) < 40:
+        return [raw]
+    cuts, want = [], 1
+    for m in INLINE_NUMBER.finditer(raw):
+        if int(m.group(1)) == want:
+            cuts.append(m.start())
+            want += 1
+    if want <= 3:
+        return [raw]
+    pieces = [raw[a:b].strip() for a, b in zip([0, *cuts], [*cuts, len(raw)])]
+    return [p for p in pieces if p]
+
+
 def parse_lines(text: str) -> list[_Line]:
     """Classify every line, turning setext underlines into headings."""
     raw_lines = text.splitlines()
-    lines = [parse_line(i, piece) for i, raw in enumerate(raw_lines, start=1) for piece in _pieces(raw)]
+    lines = [parse_line(i, piece) for i, raw in enumerate(raw_lines, start=1)
+             for part in _inline_list(raw) for piece in _pieces(part)]
     for i in range(1, len(lines)):
         if lines[i].number != lines[i - 1].number + 1:
             continue
@@ -661,7 +695,10 @@ def next_content(lines: list[_Line], i: int) -> _Line | None:
 def _ends_unit(line: _Line) -> bool:
     """Does this line close what it belongs to (a sentence, a field, a title)?"""
     text = line.text
-    return bool(re.search(r"[.!?…)\"”]$", text)) or is_field(text) or line.kind == "heading"
+    return bool(re.search(r"[.!?…)\"”]$", text)) or is_field(text) or line.kind == "heading" \
+        or len(text) < 60 and own_timing(text) \
+        or bool(re.search(r"\d\s*(?:seconds?|secs?|minutes?|mins?|times|reps|repetitions|breaths|sets|x)\s*$",
+                          text, re.IGNORECASE))
 
 
 def _plain_style(text: str) -> str:
@@ -671,6 +708,10 @@ def _plain_style(text: str) -> str:
     if len(letters) > 3 and letters.isupper():
         return "upper"
     return "plain"
+
+
+def _several_sentences(text: str) -> bool:
+    return bool(SENTENCE_END.search(text)) and len(split_sentences(_Item(StepKind.PROSE, [(0, text)]))) >= 2
 
 
 def find_candidates(lines: list[_Line]) -> list[tuple[int, tuple]]:
@@ -691,7 +732,7 @@ def find_candidates(lines: list[_Line]) -> list[tuple[int, tuple]]:
             if line.title:
                 if not LABEL_TITLES.fullmatch(line.text) and nxt_kind[i] in ("text", "bullet", "numbered"):
                     found.append((i, ("numbered", line.form)))
-            elif line.form != "run-in" and len(split_sentences(_Item(StepKind.PROSE, [(0, line.text)]))) >= 2:
+            elif line.form != "run-in" and _several_sentences(line.text):
                 found.append((i, ("paragraph", line.form)))
         elif line.kind == "text" and line.form == "entry":
             found.append((i, ("entry",)))
@@ -704,11 +745,15 @@ def find_candidates(lines: list[_Line]) -> list[tuple[int, tuple]]:
                     or LABEL_TITLES.fullmatch(name) or PROGRESSION.fullmatch(name):
                 continue
             base = title_timing(name)[0]
+            prev = lines[i - 1] if i else None
+            if prev is not None and prev.kind != "blank" and _imperative(name):
+                continue  # "Return to center" under a step: a step, not a title
             if re.search(r"\d", name) and (_starts_with_verb(name) or re.search(r"\d", base)
                                            and own_timing(base)):
                 continue  # "Repeat 3 Times", "Hold 30 Seconds": a field of the title above
             prev = lines[i - 1] if i else None
             before = prev is None or prev.kind == "blank" or _ends_unit(prev) \
+                or prev.kind == "text" and len(prev.text) > 100 and not FUNCTION_END.search(prev.text) \
                 or prev.kind == "text" and prev.text[:1].islower() and not FUNCTION_END.search(prev.text) \
                 and not prev.text.endswith(",") \
                 or prev.indent > line.indent or (prev.kind == "text" and any(c == i - 1 for c, _ in found[-1:]))
@@ -741,7 +786,7 @@ def find_candidates(lines: list[_Line]) -> list[tuple[int, tuple]]:
     # untitled numbered paragraphs are exercises only when every line so
     # numbered is one (a list of one-sentence steps is one exercise's steps)
     steps = {line.form for line in lines if line.kind == "numbered" and not line.title
-             and len(split_sentences(_Item(StepKind.PROSE, [(0, line.text)]))) < 2}
+             and not _several_sentences(line.text)}
     return [(i, s) for i, s in found if s[0] != "paragraph" or s[1] not in steps]
 
 
@@ -838,7 +883,8 @@ def reads_as_exercise(title: str, steps: list[Step], explicit: bool = False) -> 
         return False
     orders = sum(_imperative(s.text) for s in steps)
     if any(own_timing(s.text) for s in steps):
-        return explicit or orders >= 1 or bool(EXERCISE_NOUNS.search(title)) \
+        # (an introduction has a number and an instruction among descriptions)
+        return explicit or orders >= 1 and orders * 3 >= len(steps) or bool(EXERCISE_NOUNS.search(title)) \
             or any(is_field(s.text) and own_timing(s.text) for s in steps)
     return orders >= 2
 
@@ -921,6 +967,9 @@ def _sections(lines: list[_Line], starts: list[int], breaks: set[int], style: tu
             else:
                 body = [_Line(head.number, "text", head.text, indent=head.indent)] + body
                 title = head.label or f"Exercise {head.level if head.kind == 'numbered' else count}"
+        elif a in starts and head.kind == "numbered" and not head.title:
+            body = [_Line(head.number, "text", head.text, indent=head.indent)] + body
+            title = head.label or f"Exercise {head.level}"
         else:
             title = head.text[:-1].rstrip() if head.text.endswith(":") else head.text
         nxt = next((j for j, ln in enumerate(body) if ln.kind != "blank"), None)
@@ -1001,6 +1050,8 @@ def title_timing(title: str) -> tuple[str, str | None]:
     if m := TRAILING_COUNT.search(title):
         if m.start() > 0:
             return title[:m.start()].strip(), m.group(1)
+    if (m := re.search(r"\s(\d{1,3}\s*x\b.*)$", title, re.IGNORECASE)) and m.start() > 0:
+        return title[:m.start()].strip(), m.group(1)  # "Neck side bending 10x (ear to shoulder)"
     m = TITLE_TIMING.search(title)
     if m and m.start() > 0:
         inner = m.group(1) or m.group(2) or ""
@@ -1009,17 +1060,31 @@ def title_timing(title: str) -> tuple[str, str | None]:
     return title, None
 
 
-def exercise_flags(sections: list[_Section]) -> list[bool]:
+SINGLE_EXERCISE = re.compile(
+    r"\b(?:stretch|stetch|pose|tilt|curl|raise|rotation|roll|twist|bridge|squat|lunge|plank|tuck|"
+    r"glide|hug|extension|flexion|press|slide|circle|bend|lift|kick|swing|march|dog|cat|cobra|"
+    r"chest|shrug|retraction|release|squeeze)\b", re.IGNORECASE)
+GROUP_TITLE = re.compile(r"\b(?:stretches|exercises|poses|moves|routine|programme|program|workout)\b",
+                         re.IGNORECASE)
+
+
+def exercise_flags(sections: list[_Section], first_text_line: int = 1) -> list[bool]:
     """Which sections are exercises. Each on its own text first; then, when
     its siblings are exercises, a section of the same style with one
     instruction is one too ("Full body: Reach your arms past your head."),
     and a numbered list of exercise names is a list of exercises even when
     the page gives no instructions (each was shown in a photo)."""
     steps = [section_steps(s) for s in sections]
+    first_line = first_text_line
     flags = []
     for s, st in zip(sections, steps):
         if not s.style or not s.title and not s.solo:
             flags.append(False)
+        elif s.style[0] == "plain" and s.line == first_line and not s.timing:
+            # the page's first line is its site or headline: an exercise only
+            # when the text under it plainly is one
+            flags.append(not _advice_title(s.title) and sum(_imperative(x.text) for x in st) >= 2
+                         and any(own_timing(x.text) for x in st))
         elif s.solo:
             flags.append(bool(st) and (s.style == ("entry",) or any(own_timing(x.text) for x in st)
                                        or any(_imperative(x.text) for x in st)))
@@ -1040,6 +1105,16 @@ def exercise_flags(sections: list[_Section]) -> list[bool]:
     # run-in titles whose siblings are exercises, when the page times none
     # of them (the timing is page-wide); a timed sibling list says that the
     # untimed lines are something else ("Alignment – begin well lined up")
+    if styled and sections[styled[0]].style[0] in ("heading", "numbered") and sum(flags) >= 2:
+        # headings of one level: a sibling named like an exercise ("Lumbar
+        # Flexion Stretch") over a line or two of its own is one, even when
+        # the page gives it no timing ("Be gentle if sore")
+        for i in styled:
+            s = sections[i]
+            if not flags[i] and steps[i] and not _advice_title(s.title) \
+                    and (s.style[0] != "heading" or s.level == s.style[1]) \
+                    and SINGLE_EXERCISE.search(s.title) and not GROUP_TITLE.search(s.title):
+                flags[i] = True
     run_in = bool(styled) and sections[styled[0]].style == ("numbered", "run-in")
     timed = [i for i in styled if any(own_timing(x.text) for x in steps[i])]
     same_line = named_list or run_in and not timed
@@ -1062,8 +1137,8 @@ def exercise_flags(sections: list[_Section]) -> list[bool]:
     return flags
 
 
-def _style_score(sections: list[_Section]) -> int:
-    return sum(exercise_flags(sections))
+def _style_score(sections: list[_Section], first_line: int) -> int:
+    return sum(exercise_flags(sections, first_line))
 
 
 def _heads_exercise(lines: list[_Line], at: int, end: int) -> bool:
@@ -1093,6 +1168,7 @@ def _opening_title(sections: list[_Section]) -> bool:
 def choose(lines: list[_Line]) -> tuple[tuple, list[int], set[int]]:
     """The title style that best explains the document: (style, starts, breaks)."""
     candidates = find_candidates(lines)
+    first_line = next((ln.number for ln in lines if ln.kind != "blank"), 1)
     styles: dict[tuple, list[int]] = {}
     for i, style in candidates:
         styles.setdefault(style, []).append(i)
@@ -1103,6 +1179,17 @@ def choose(lines: list[_Line]) -> tuple[tuple, list[int], set[int]]:
     lone_top = bool(headings) and lines[headings[0]].level == top \
         and sum(lines[i].level == top for i in headings) == 1
     for style, starts in styles.items():
+        if style[0] == "numbered" and style[1] not in ("run-in", "step") and len(starts) >= 3:
+            # an item of a numbered list of names written as a sentence
+            # ("6. Massage kneading along the neck…") is an exercise too
+            where = {lines[i].level: i for i in starts}
+            extra = [j for j, ln in enumerate(lines) if ln.kind == "numbered" and not ln.title
+                     and ln.form == style[1] and ln.level not in where
+                     and ln.level - 1 in where and where[ln.level - 1] < j
+                     and not any(where[ln.level - 1] < i < j for i in starts)
+                     and not any(lines[k].kind == "numbered" and lines[k].form == style[1]
+                                 for k in range(where[ln.level - 1] + 1, j))]
+            starts = sorted(starts + extra)
         if style[0] == "heading":
             # a heading level splits with every heading above it; a lone top
             # heading that opens the document is its title
@@ -1115,7 +1202,7 @@ def choose(lines: list[_Line]) -> tuple[tuple, list[int], set[int]]:
         if style[0] == "plain" and _opening_title(sections):
             starts = starts[1:]
             sections = _sections(lines, starts, breaks, style)
-        score = _style_score(sections)
+        score = _style_score(sections, first_line)
         if style[0] == "paragraph" and score < 2:
             continue
         value = score + _prior(style) if score else 0.0
@@ -1156,7 +1243,7 @@ def parse_routine(text: str, name: str = "routine") -> Routine:
     style, starts, breaks = choose(lines)
     sections = _sections(lines, starts, breaks, style) if starts else []
     # which sections are exercises
-    flags = exercise_flags(sections)
+    flags = exercise_flags(sections, next((ln.number for ln in lines if ln.kind != "blank"), 1))
     chosen = [s for s, f in zip(sections, flags) if f]
     index_of = {}
     for i, ln in enumerate(lines):
