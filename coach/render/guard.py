@@ -102,9 +102,10 @@ SILENT_REACH = (DC_BLOCKS + 2) * HOLD
 """How far from any sound the guard's output can differ from zero: it only
 subtracts DC (estimated over the blocks around) and scales, so where the
 signal is zero for this many samples on either side, so is its output."""
-MERGE_GAP = 2 * SAMPLE_RATE
-"""Sounds closer than this (after SILENT_REACH on either side) are guarded
-in one piece: each piece costs its CONTEXT and a few dozen numpy calls."""
+SILENT_GAP = CONTEXT + HOLD
+"""Zeros that part two sounds as surely as any longer silence: no sample
+of the guard's output depends on anything further away than CONTEXT
+(whole blocks of HOLD samples, hence one more)."""
 
 
 def render_guarded(raw: Callable[[int, int], np.ndarray], start: int, count: int,
@@ -114,27 +115,46 @@ def render_guarded(raw: Callable[[int, int], np.ndarray], start: int, count: int
     edges are aligned to HOLD so the result does not depend on ``start``.
 
     ``sounding(lo, hi)``, when given, lists the stretches (in order) of
-    ``lo .. hi`` outside which ``raw`` is exactly zero: the silences between
-    them are zeros in the output too (SILENT_REACH) and are not computed.
-    Each stretch is guarded as any stretch is, so the samples are the same."""
-    end = start + count
+    ``lo .. hi`` outside which ``raw`` is exactly zero. Then only those are
+    read and guarded, with longer silences between them shortened to
+    SILENT_GAP (by whole blocks, so every block keeps its place among the
+    blocks): the samples are the same, and the output is zeros beyond
+    SILENT_REACH of any sound."""
     if sounding is None:
         return _guarded(raw, start, count)
+    end = start + count
+    # Only lo .. hi matters, as for _guarded; in it, what sounds.
+    lo = (start - CONTEXT) // HOLD * HOLD
+    hi = -(-(end + CONTEXT) // HOLD) * HOLD
+    busy = [(max(a, lo), min(b, hi)) for a, b in _busy(sounding(lo - SILENT_REACH, hi + SILENT_REACH))]
+    busy = [(a, b) for a, b in busy if a < b]
     out = np.zeros(count, np.int16)
-    for lo, hi in _busy(sounding(start - SILENT_REACH, end + SILENT_REACH)):
-        lo, hi = max(lo, start), min(hi, end)
-        if lo < hi:
-            out[lo - start: hi - start] = _guarded(raw, lo, hi - lo)
+    if not any(a < end and b > start for a, b in busy):
+        return out
+    # Where each busy stretch goes: shifted left by whole blocks, so that
+    # SILENT_GAP to SILENT_GAP + HOLD zeros come before it and after the last.
+    shifts = [max(lo, (busy[0][0] - SILENT_GAP) // HOLD * HOLD)]
+    for (_, before), (a, _) in zip(busy, busy[1:]):
+        shifts.append(shifts[-1] + max(0, (a - before - SILENT_GAP) // HOLD * HOLD))
+    size = min(hi, -(-(busy[-1][1] + SILENT_GAP) // HOLD) * HOLD) - shifts[-1]
+    padded = np.zeros(TAPS + size + TAPS, np.float32)
+    for (a, b), shift in zip(busy, shifts):
+        admit(raw(a, b - a), padded[TAPS + a - shift: TAPS + b - shift])
+    signal = guard_padded(padded)
+    for (a, b), shift in zip(busy, shifts):
+        a, b = max(a, start), min(b, end)
+        if a < b:
+            _to_int16(signal[a - shift: b - shift], out[a - start: b - start])
     return out
 
 
 def _busy(stretches: Iterable[tuple[int, int]]) -> Iterator[tuple[int, int]]:
     """Sounding stretches widened by SILENT_REACH, merged where they meet or
-    are less than MERGE_GAP apart."""
+    are less than SILENT_GAP apart."""
     current = None
     for lo, hi in stretches:
         lo, hi = lo - SILENT_REACH, hi + SILENT_REACH
-        if current is not None and lo - current[1] < MERGE_GAP:
+        if current is not None and lo - current[1] < SILENT_GAP:
             current = (current[0], max(current[1], hi))
             continue
         if current is not None:
@@ -148,15 +168,19 @@ def _guarded(raw: Callable[[int, int], np.ndarray], start: int, count: int) -> n
     lo = (start - CONTEXT) // HOLD * HOLD
     hi = -(-(start + count + CONTEXT) // HOLD) * HOLD
     # The stretch and TAPS samples either side, which become the zeros
-    # around it: a fresh float32 array (the mixer's) is guarded where it lies.
+    # around it: a fresh float32 array is guarded where it lies.
     x = raw(lo - TAPS, hi - lo + 2 * TAPS)
     padded = x if x.dtype == np.float32 and x.flags.owndata and x.flags.writeable else np.empty(len(x), np.float32)
     padded[:TAPS] = padded[-TAPS:] = 0.0
     admit(x[TAPS: -TAPS], padded[TAPS: -TAPS])
-    out = guard_padded(padded)[start - lo: start - lo + count]
-    np.multiply(out, np.float32(32767), out=out)
-    np.clip(out, -32767, 32767, out=out)
-    return np.rint(out, out=np.empty(count, np.int16), casting="unsafe")
+    return _to_int16(guard_padded(padded)[start - lo: start - lo + count], np.empty(count, np.int16))
+
+
+def _to_int16(guarded: np.ndarray, out: np.ndarray) -> np.ndarray:
+    """``guarded`` (float32, changed in place) as int16 samples in ``out``."""
+    np.multiply(guarded, np.float32(32767), out=guarded)
+    np.clip(guarded, -32767, 32767, out=guarded)
+    return np.rint(guarded, out=out, casting="unsafe")
 
 
 def guard(x: np.ndarray) -> np.ndarray:
