@@ -502,3 +502,12 @@ def test_understood_lines_are_not_warned_about(sentence):
 ])
 def test_restated_holds_other_versions_and_lead_sentences_that_switch(sentences, want):
     assert plan(*sentences) == want
+
+
+def test_left_and_right_is_both_sides_and_a_break_is_a_rest():
+    timing = read_timing("Left and Right (3X) Hold 5 seconds")
+    assert timing.per_side and timing.reps == Span(3, 3) and timing.hold == Span(5, 5)
+    assert plan("Tilt your head gently.", "Left and Right (3X) Hold 5 seconds") == (3, [(5, "left"), (5, "right")])
+    assert not read_timing("Place your left and right hands on the floor.").per_side
+    breaks = read_timing("These short breaks are approximately 2 minutes in length.")
+    assert breaks.hold is None and breaks.rest == Span(120, 120)

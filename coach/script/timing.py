@@ -86,7 +86,7 @@ FREQUENCY_SENTENCE = re.compile(
 )
 """Sentences about how often to do the routine: not timing to warn about."""
 REST_WORDS = re.compile(
-    r"\b(?:rest(?! here| there| in)|pause|break|recover|between)\b|\brelax(?=\s+(?:for\b|\d|(?:one|two|three|four|five|six|seven|eight|nine|ten)\b))",
+    r"\b(?:rest(?! here| there| in)|pause|breaks?|recover|between)\b|\brelax(?=\s+(?:for\b|\d|(?:one|two|three|four|five|six|seven|eight|nine|ten)\b))",
     re.IGNORECASE,
 )
 HOLD_WORDS = re.compile(r"\b(?:hold|stay|remain|keep|maintain|sustain)\b", re.IGNORECASE)
@@ -169,7 +169,9 @@ HANDS_ON = re.compile(r"\b(?:a |one )?(?:hand|hands|palm|palms|foot|feet|finger|
 """Where "each knee" is a place ("a hand on each knee"), not a side done in turn."""
 PER_SIDE = re.compile(
     rf"\b(?:on |for |with )?(?:each|every) {_LIMB}\b|\bboth sides\b|\bper {_LIMB}\b"
-    r"|\balternat(?:e|ing)\b",
+    r"|\balternat(?:e|ing)\b"
+    r"|\b(?:left\s*(?:&|and|/)\s*(?:the\s+)?right|right\s*(?:&|and|/)\s*(?:the\s+)?left)\b"
+    r"(?!\s+(?:hands?|feet|foot|legs?|arms?|knees?|ears?|sides? of))",
     re.IGNORECASE,
 )
 OTHER_SIDE = re.compile(
@@ -561,7 +563,8 @@ REPEAT_BOTH = re.compile(
     r"|\bother (?:knee|leg|foot|arm|side),? and then (?:with )?both (?:knees|legs|feet|arms)\s*(?:together)?\s*[.;!]?$",
     re.IGNORECASE)
 """"Repeat same action with both knees together": one more hold, both sides at once."""
-SIDE_PAIR = re.compile(r"\b(?:R\s*(?:&|and|/)\s*L|L\s*(?:&|and|/)\s*R)\b")
+SIDE_PAIR = re.compile(r"\b(?:R\s*(?:&|and|/)\s*L|L\s*(?:&|and|/)\s*R|[Rr]ight\s*(?:&|and|/)\s*(?:the\s+)?[Ll]eft|"
+                       r"[Ll]eft\s*(?:&|and|/)\s*(?:the\s+)?[Rr]ight)\b(?!\s+(?:hands?|feet|foot|legs?|arms?|knees?|ears?))")
 CONDITIONAL_SIDES = re.compile(r"^\W*if\b[^;]*\b(?:left|right)\b.*\bif\b.*\b(?:left|right)\b", re.IGNORECASE)
 """"If the pain is on your right, turn to the left; if on your left, ...": whichever side hurts."""
 BOTH_ONE_OTHER = re.compile(
