@@ -46,6 +46,10 @@ FIRST_SEGMENT_S = 30.0
 """The first stream of a session is at most this long: rendered in a few
 hundredths of a second with a warm cache (300 s took 0.2 s, and cutting
 it as long again), and its hand-over to the next is half a minute in."""
+FIRST_MIN_S = 8.0
+"""The first stream is at least this long when the speech for it is made
+(else it is what the speech allows): its hand-over comes after the
+welcome, not inside it."""
 FIRST_WAIT_S = {"espeak": 0.15}
 """Per engine, how long the player waits for a whole first stream of speech
 before it starts on what is ready (at least 2 s; 0.3 s for an engine not
@@ -123,7 +127,7 @@ def play(routine: str | None, settings: Settings, source: dict[str, str], *,
     probe_error: list[BaseException] = []
     probe = threading.Thread(target=_probe, args=(sink, probe_error), daemon=True)
     probe.start()
-    speech = None
+    speech = player = None
     try:
         speech = Speech(engine_for(settings))
         if not speech.cache.directory.is_dir():
@@ -135,17 +139,27 @@ def play(routine: str | None, settings: Settings, source: dict[str, str], *,
         choice = replace(choice, program=with_streak(choice.program))
         # 2. The speech is made in play order while the session plays.
         growing = grow(choice.program, speech, music_for(settings))
+        # 3. The player renders while the probe finishes; its first stream
+        #    waits for the device (sink.open waits for the probe under way).
+        #    The file opens with LEAD_IN_S of silence; a live stream needs
+        #    only WAKE_S.
+        player = Player(growing, sink, preroll=settings.preroll, block=10.0,
+                        first_segment=FIRST_SEGMENT_S, first_min=FIRST_MIN_S,
+                        first_wait=FIRST_WAIT_S.get(settings.engine, 0.3))
+        player.start(max(0, to_samples(LEAD_IN_S - WAKE_S)))
         probe.join()
         if probe_error:
             raise probe_error[0]
     except BaseException:
+        if player is not None:
+            player.stop()
+            with contextlib.suppress(CoachError):  # the probe's error, met on its thread too
+                player.wait(5)
         probe.join()
         sink.close()  # the device watchdog must not outlive a failed start
         if speech is not None:
             speech.close()
         raise
-    player = Player(growing, sink, preroll=settings.preroll, block=10.0,
-                    first_segment=FIRST_SEGMENT_S, first_wait=FIRST_WAIT_S.get(settings.engine, 0.3))
     try:
         stopped_by = run(player, choice, line, quiet, settings.listen)
     finally:
@@ -165,9 +179,8 @@ def grow(program: Program, speech: Speech, music) -> Growing:
 
 def run(player: Player, choice: Choice, line: StatusLine, quiet: bool, listen: bool) -> CoachError | None:
     """Play with keys in a terminal, media keys and a status line, until the
-    end, a stop, a signal or a fault; return what stopped it, if not the end."""
-    # The file opens with LEAD_IN_S of silence; a live stream needs only WAKE_S.
-    player.start(max(0, to_samples(LEAD_IN_S - WAKE_S)))
+    end, a stop, a signal or a fault; return what stopped it, if not the end.
+    The player has been started."""
     stopped_by: CoachError | None = None
     try:
         # Keys, media keys (asyncio and dbus-fast: ~0.05 s to import) and

@@ -357,6 +357,9 @@ class Player:
         self._begin(at, lead=True)  # rendering starts while the sink opens
         try:
             self.sink.open()
+            with self._cond:  # the first stream's wait counts from here
+                if self._run is not None and self._run.anchor_time is None:
+                    self._run.waiting_since = self.clock()
             while self._state in (State.PLAYING, State.PAUSED):
                 self._step()
                 self._tell()

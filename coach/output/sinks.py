@@ -122,14 +122,26 @@ class SimpleaudioSink:
         after which the device counts as stuck."""
         self._streams: list = []
         self._lock = threading.Lock()
+        self._opening = threading.Lock()  # one probe at a time; others wait for it
+        self._failed: AudioError | None = None
         self._probed = False
         self._watchdog: Watchdog | None = None
 
     def open(self) -> None:
-        """Probe the device once (later calls return at once) and start
-        watching that it takes samples."""
-        if self._probed:
-            return
+        """Probe the device once (later calls return at once, or raise the
+        same error; a call while another probes waits for its outcome) and
+        start watching that it takes samples."""
+        with self._opening:
+            if self._failed is not None:
+                raise self._failed
+            if not self._probed:
+                try:
+                    self._open()
+                except AudioError as exc:
+                    self._failed = exc
+                    raise
+
+    def _open(self) -> None:
         try:
             import simpleaudio  # fail here, not mid-session
         except ImportError as exc:
@@ -157,7 +169,7 @@ class SimpleaudioSink:
 
     def close(self) -> None:
         self.stop()
-        self._probed = False
+        self._probed, self._failed = False, None
         if self._watchdog is not None:
             self._watchdog.close()
             self._watchdog = None
