@@ -17,6 +17,7 @@ A PDF with no text at all is a scan: say so.
 
 from __future__ import annotations
 
+import bisect
 import io
 import re
 import statistics
@@ -330,13 +331,16 @@ def _tables(page_boxes: list[_Box], body: float, width: float) -> list[_Table]:
     row at or above them)."""
     order = sorted(page_boxes, key=lambda b: -b.y1)
     clusters: list[list[_Box]] = []
+    ends: list[int] = []  # index in order just past each cluster
     bottom = 0.0
-    for b in order:
+    for i, b in enumerate(order):
         if clusters and b.y1 > bottom + 0.5:
             clusters[-1].append(b)
             bottom = min(bottom, b.y0)
+            ends[-1] = i + 1
         else:
             clusters.append([b])
+            ends.append(i + 1)
             bottom = b.y0
 
     def side_by_side(boxes: list[_Box]) -> list[list[_Box]]:
@@ -357,7 +361,7 @@ def _tables(page_boxes: list[_Box], body: float, width: float) -> list[_Table]:
     tables: list[_Table] = []
     used: set[int] = set()
     line = 1.3 * max(body, 1.0)
-    for cluster in clusters:
+    for cluster, end in zip(clusters, ends):
         top_cells = side_by_side(cluster)
         if len(top_cells) < 3 or any(id(b) in used for b in cluster):
             continue
@@ -370,7 +374,7 @@ def _tables(page_boxes: list[_Box], body: float, width: float) -> list[_Table]:
         members, low = list(cluster), min(b.y0 for b in cluster)
         below = low + 0.5
         inside = {id(b) for b in cluster}
-        for b in order:
+        for b in order[end:]:
             if b.y1 > below or id(b) in used or id(b) in inside:
                 continue
             if low - b.y1 > 3 * line or column(b) is None or column(b) == 0 and b.x1 > starts[1]:
@@ -385,16 +389,20 @@ def _tables(page_boxes: list[_Box], body: float, width: float) -> list[_Table]:
         body_boxes = [b for b in members if not header or id(b) not in inside]
         anchors = sorted((b for b in body_boxes if column(b) == 0), key=lambda b: -b.y1)
         if len(anchors) < (1 if header else 2) or any(len(a.text.split()) > 8 for a in anchors):
+            used.update(id(b) for b in members)  # looked at once
             continue
         centred = any(b.y1 > anchors[0].y1 + 1 for b in body_boxes if column(b) != 0)
         rows: dict[int, list[list[_Box]]] = {id(a): [[a]] + [[] for _ in starts[1:]] for a in anchors}
+        tops = [-a.y1 for a in anchors]  # ascending
         for b in body_boxes:
             if column(b) == 0:
                 continue
-            if centred:
-                anchor = min(anchors, key=lambda a: abs(middle(a) - middle(b)))
-            else:
-                anchor = next((a for a in reversed(anchors) if a.y1 >= b.y1 - 1), anchors[0])
+            if centred:  # the anchor with the nearest middle: one of the two around it
+                k = bisect.bisect_left(tops, -b.y1)
+                near = anchors[max(0, k - 1):k + 1] or anchors[-1:]
+                anchor = min(near, key=lambda a: abs(middle(a) - middle(b)))
+            else:  # the last anchor whose top is at or above the box's
+                anchor = anchors[max(0, bisect.bisect_right(tops, -b.y1 + 1) - 1)]
             rows[id(anchor)][column(b)].append(b)
         texts = ([heads] if header else []) + [[text(c) for c in rows[id(a)]] for a in anchors]
         used.update(id(b) for b in members)
