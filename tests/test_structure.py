@@ -396,3 +396,14 @@ def test_titles_under_lines_that_end_without_a_full_stop():
             "Link your fingers behind your head and draw the shoulder blades together. Hold for 8-10 seconds\n"
             "Back Stretch\nStand with your hands on your hips. Push your hips forward.\n")
     assert names(text) == ["Neck Stretch", "Shoulder Stretch", "Back Stretch"]
+
+
+def test_captions_related_links_and_feedback_prompts_are_chrome():
+    text = (f"Back stretches\n\n1. Knee hug\n\nA woman hugging her knees on a mat. (Getty Images)\n\n{KNEE}\n\n"
+            f"Related:\nTen hip stretches for runners\nThe best yoga mats\n\n2. Cat cow\n\n"
+            f"Photo by Jane Doe on Unsplash\n\n{CAT}\n\nWas this article helpful? Yes No\n")
+    routine = parse_routine(text)
+    assert [e.name for e in routine.exercises] == ["Knee hug", "Cat cow"]
+    said = " ".join(s.text for e in routine.exercises for s in e.steps)
+    for noise in ("Getty", "woman", "Ten hip", "yoga mats", "Unsplash", "helpful"):
+        assert noise not in said

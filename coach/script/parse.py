@@ -185,7 +185,8 @@ NOISE_LINE = re.compile(
     r"\d{1,2}/\d{1,2}/\d{2,4}\s+[^.!?]{0,80}|"
     r"\d{1,2}\s+(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?,?\s+\d{4}|"
     r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+\d{1,2},?\s+\d{4}|"
-    r"have a .{0,40}question\?.{0,40}|"
+    r"have a .{0,40}question\?.{0,40}|was this (?:article|page|post|information|answer) (?:helpful|useful)\b.{0,40}|"
+    r".{0,120}\b(?:getty images|shutterstock|istock(?:photo)?|unsplash|alamy|adobe stock|pexels)\b.{0,60}|"
     r"[<‹«←]?\s*(?:previous|prev|next|newer|older)\b.{0,60}[>›»→]?|tagged\s*:?\s.{0,120}|only single leg)",
     re.IGNORECASE,
 )
@@ -200,6 +201,11 @@ MENU = re.compile(r"[A-Z][\w&'’.]*(?: [\w&'’.]+){0,2}(?:(?:\s{2,}|\s*\|\s*)[
 ASIDE = re.compile(r"(?:printed from|this (?:sheet|handout|leaflet) (?:was|is) (?:produced|provided|written))\b",
                    re.IGNORECASE)
 """A line about the page itself: kept as a note, never part of an exercise."""
+
+
+RELATED = re.compile(r"(?:related|see also|read more|more from|recommended|you may also like|also read|"
+                     r"more (?:stretches|exercises|articles|stories))\b.{0,40}$", re.IGNORECASE)
+"""The head of a list of links to other pages."""
 
 
 def is_noise(raw: str) -> bool:
@@ -265,11 +271,13 @@ def _classify(raw: str) -> _Line:
     if not text or re.fullmatch(r"[-*_=\s]{3,}", text) or text.startswith("|"):
         return _Line(number, "blank", "")
     if text.endswith(":") and FIELD_LABEL.fullmatch(clean_inline(text)[:-1].strip()):
-        return _Line(number, "blank", "")  # "Execution:" over its steps: a label, not a sentence
+        # "Execution:" over its steps: a label, not a sentence
+        return _Line(number, "blank", "", form="related" if RELATED.match(clean_inline(text)) else "")
     if len(text) < 60 and LABEL_TITLES.fullmatch(clean_inline(text.lstrip("#").strip()).rstrip(":")):
         return _Line(number, "blank", "")  # "How to perform the exercise", "## Steps": a label
     if is_noise(text):
-        return _Line(number, "blank", "")
+        related = RELATED.match(clean_inline(text))
+        return _Line(number, "blank", "", form="related" if related else "")
     if ASIDE.match(text):
         return _Line(number, "aside", clean_inline(text), indent=indent)
     if m := HEADING.match(text):
@@ -591,6 +599,14 @@ def drop_menus(lines: list[_Line]) -> list[_Line]:
     gap ("Home / About / Services / Contact"), is a menu; its last line,
     when a gap follows, is the page's own heading and stays."""
     out = list(lines)
+    for i, line in enumerate(out):
+        if line.form == "related":
+            # the links under "Related:" are other pages' titles
+            j = i + 1
+            while j < len(out) and out[j].kind in ("text", "bullet") and len(out[j].text) < 90 \
+                    and not TERMINAL.search(out[j].text):
+                out[j] = _Line(out[j].number, "blank", "")
+                j += 1
     i = 0
     while i < len(out):
         j = i
