@@ -137,7 +137,7 @@ class FfmpegWriter:
         if block.dtype != np.int16 or block.ndim != 1:
             raise TypeError(f"FfmpegWriter.write needs mono int16 samples, got {block.dtype} {block.shape}")
         try:
-            self._process.stdin.write(block.astype("<i2", copy=False).tobytes())
+            self._process.stdin.write(memoryview(np.ascontiguousarray(block, "<i2")).cast("B"))
         except BrokenPipeError:
             self._process.wait()
             raise self._failure() from None

@@ -66,8 +66,9 @@ def limit(clip: np.ndarray) -> np.ndarray:
 
 
 def level(clip: np.ndarray, gain_db: float) -> np.ndarray:
-    """Apply a gain, then the limiter."""
-    return limit(clip.astype(np.float32) * np.float32(10 ** (gain_db / 20)))
+    """Apply a gain, then the limiter (which copies: no gain, no copy here)."""
+    clip = np.asarray(clip, np.float32)
+    return limit(clip if gain_db == 0 else clip * np.float32(10 ** (gain_db / 20)))
 
 
 def bounded(gain_db: object, highest_db: float) -> float:
