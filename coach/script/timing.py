@@ -322,15 +322,22 @@ def seconds_of(m: re.Match) -> Span:
     return span
 
 
+UNIT_HINT = re.compile(r"sec|min|hour|hr|breath|\ds\b")
+"""Text a DURATION cannot match without."""
+
+
 def duration_rule(text: str) -> list[tuple[re.Match, Span]]:
     """Every duration in the sentence, in order, without frequencies
     ("3 times a day" is not a duration either)."""
     found = []
-    counted = "count" in text.lower()  # COUNT_OF and COUNTS cannot match without it
+    low = text.lower()
+    counted = "count" in low  # COUNT_OF and COUNTS cannot match without it
     clock = ":" in text  # nor STOPWATCH without a colon
-    for m in [*MIXED.finditer(text), *OR_TWO.finditer(text), *AND_A_HALF.finditer(text), *SAME_HOLD.finditer(text),
+    unit = bool(UNIT_HINT.search(low))  # nor DURATION and MIXED without a unit
+    for m in [*(MIXED.finditer(text) if unit else ()), *OR_TWO.finditer(text), *AND_A_HALF.finditer(text),
+              *SAME_HOLD.finditer(text),
               *(COUNT_OF.finditer(text) if counted else ()), *(COUNTS.finditer(text) if counted else ()),
-              *DURATION.finditer(text), *(STOPWATCH.finditer(text) if clock else ())]:
+              *(DURATION.finditer(text) if unit else ()), *(STOPWATCH.finditer(text) if clock else ())]:
         if FREQUENCY.match(text[m.end():]):
             continue
         if any(m.start() < o.end() and o.start() < m.end() for o, _ in found):
@@ -472,7 +479,9 @@ def is_count(text: str, m: re.Match) -> bool:
     return not any(VAGUE.match(n.strip()) for n in numbers)
 
 
-KEYWORD = {OF_EACH: "each", REPS_FIELD: "rep", SETS_OF: "set", SETS_OF_TIME: "set", REPS_FOR_SETS: "set", REPS_SETS: "set", SETS_FIELD: "set",
+REPS_HINT = re.compile(r"time|\dx|\sx\b|rep|once|twice|thrice")
+"""Text REPS cannot match without."""
+KEYWORD = {REPS: "", OF_EACH: "each", REPS_FIELD: "rep", SETS_OF: "set", SETS_OF_TIME: "set", REPS_FOR_SETS: "set", REPS_SETS: "set", SETS_FIELD: "set",
            REPS_ROUNDS: ""}
 """A word a pattern cannot match without: the pattern is not tried when it is
 missing (each one starting at a number costs a try at every number)."""
@@ -482,8 +491,10 @@ def reps_rule(text: str) -> Count:
     """Repetitions (and sets, and "do another N"), with a problem message
     when they make no sense."""
     low = text.lower()
+    counts = bool(REPS_HINT.search(low))
     matches = [m for pattern in (REPS_FIELD, SETS_OF, SETS_OF_TIME, REPS_FOR_SETS, REPS, REPS_SETS, SETS_FIELD, REPS_ROUNDS,
-                                REPS_DONE, OF_EACH) if not (KEYWORD.get(pattern) and KEYWORD[pattern] not in low) for m in pattern.finditer(text)]
+                                REPS_DONE, OF_EACH) if not (KEYWORD.get(pattern) and KEYWORD[pattern] not in low)
+               and (pattern is not REPS or counts) for m in pattern.finditer(text)]
     more = Span(1, 1) if ONCE_MORE.search(text) else None
     for m in ANOTHER.finditer(text) if re.search(r"another|further|additional", low) else ():
         if is_count(text, m):
@@ -645,15 +656,24 @@ def read_timing(text: str) -> Timing:
         timing = replace(timing, with_both=True)
     understood = (timing.hold or timing.bare_hold or timing.reps or timing.more_reps or timing.rest
                   or timing.other_side or timing.again or timing.with_both)
-    skipped = (ACTIVITY.search(text) or PROGRESSION.search(text) or EVERY.search(text)
-               or COMPARED_ANY.search(text)) and DURATION.search(text) or SET_A_SIDE.search(text)
-    defined = any(not is_count(text, m) for m in REPS.finditer(text)) and re.search(
-        r"\b(?:is|makes|counts as)\s+(?:one|1|a single)\s+(?:rep|repetition)|\b(?:that|this)(?:'s|’s| is) one rep", text, re.I)
-    blank = re.fullmatch(r"\W*(?:repeat\s+)?(?:reps?|repetitions?|sets?|hold|rest)\s*:?\s*", text, re.I)
-    if not understood and TIMING_WORDS.search(text) and not FREQUENCY_SENTENCE.search(text) \
-            and not skipped and not defined and not blank and not timing.per_side:
+    if not understood and not timing.per_side and TIMING_WORDS.search(text) \
+            and not FREQUENCY_SENTENCE.search(text) and not ignored(text):
         timing = replace(timing, unclear=True)
     return timing
+
+
+DEFINITION = re.compile(
+    r"\b(?:is|makes|counts as)\s+(?:one|1|a single)\s+(?:rep|repetition)|\b(?:that|this)(?:'s|’s| is) one rep",
+    re.IGNORECASE)
+BLANK_FIELD = re.compile(r"\W*(?:repeat\s+)?(?:reps?|repetitions?|sets?|hold|rest)\s*:?\s*", re.IGNORECASE)
+
+
+def ignored(text: str) -> bool:
+    """Timing words that need no warning: time spent on something else,
+    a definition ("That's one rep"), a blank field ("Reps:")."""
+    skipped = (ACTIVITY.search(text) or PROGRESSION.search(text) or EVERY.search(text)
+               or COMPARED_ANY.search(text)) and DURATION.search(text) or SET_A_SIDE.search(text)
+    return bool(skipped or DEFINITION.search(text) or BLANK_FIELD.fullmatch(text))
 
 
 
