@@ -150,3 +150,66 @@ def test_ctrl_c_during_export_is_one_line_and_leaves_no_file(tmp_path):
     assert proc.returncode == 130
     assert err == "Stopped (Ctrl-C); no file was left half-written.\n"
     assert leftovers(out) == []
+
+
+# ------------------------------------------------------ two processes, one file
+
+
+def pattern(start, count):
+    """Samples that differ at every position, so a block in the wrong
+    place or a block missing shows."""
+    return ((np.arange(start, start + count) * 7919) % 65536 - 32768).astype(np.int16)
+
+
+def filled(tmp_path, monkeypatch, render, length, size):
+    """What split.fill writes after 10 bytes of a file; its helper was
+    forked (on a machine with two cores or more) and is gone."""
+    from coach.output import split
+
+    helpers, fork = [], os.fork
+
+    def recorded_fork():
+        pid = fork()
+        if pid:
+            helpers.append(pid)
+        return pid
+
+    monkeypatch.setattr(os, "fork", recorded_fork)
+    path = tmp_path / "fill.raw"
+    fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_TRUNC)
+    try:
+        split.fill(fd, 10, render, length, size)
+    finally:
+        os.close(fd)
+    assert len(helpers) == (len(os.sched_getaffinity(0)) > 1)
+    for pid in helpers:
+        with pytest.raises(ChildProcessError):
+            os.waitpid(pid, os.WNOHANG)  # reaped already
+    return path.read_bytes()
+
+
+@pytest.mark.parametrize("length", [10 * 1000, 10 * 1000 + 1, 37 * 1000 - 999])
+def test_two_processes_write_what_one_writes(tmp_path, monkeypatch, length):
+    data = filled(tmp_path, monkeypatch, pattern, length, 1000)
+    assert data[:10] == b"\0" * 10  # what lies before the samples is left alone
+    assert data[10:] == pattern(0, length).astype("<i2").tobytes()
+
+
+def test_a_helper_that_fails_or_hangs_costs_nothing_but_its_fork(tmp_path, monkeypatch):
+    parent = os.getpid()
+
+    def failing(start, count):
+        if os.getpid() != parent:
+            raise RuntimeError("the helper breaks")
+        return pattern(start, count)
+
+    def hanging(start, count):
+        if os.getpid() != parent:
+            time.sleep(3600)
+        return pattern(start, count)
+
+    for render in (failing, hanging):
+        started = time.monotonic()
+        data = filled(tmp_path, monkeypatch, render, 20 * 1000, 1000)
+        assert data[10:] == pattern(0, 20 * 1000).astype("<i2").tobytes()
+        assert time.monotonic() - started < 10
