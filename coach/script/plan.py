@@ -47,6 +47,9 @@ class HoldPlan:
     right leg out to the side"), done before the next hold or side."""
     breaths: bool = False
     """The text measured the hold in breaths: count it with the breath."""
+    bare: str | None = None
+    """The sentence of a hold given no length ("Hold until the tension eases"),
+    said as a movement when nothing gives it one."""
 
 
 @dataclass(frozen=True)
@@ -82,7 +85,8 @@ def with_page_wide(plan: ExercisePlan, reps: Span | None, hold: Span | None) -> 
         plan = replace(plan, holds=tuple(h if h.seconds else replace(h, seconds=hold) for h in plan.holds))
     if plan.holds and all(h.seconds is None for h in plan.holds):
         first = plan.holds[0]
-        said = [*first.actions, *first.cues, *([first.release] if first.release else []), *first.after]
+        said = [*first.actions, *([first.bare] if first.bare else [*first.cues, *filter(None, [first.release])]),
+                *first.after]
         plan = replace(plan, holds=(), movement=(*said, *plan.movement),
                        both_sides=plan.both_sides or len({h.side for h in plan.holds}) > 1)
     return plan
@@ -371,7 +375,8 @@ def plan_exercise(exercise: Exercise, page_hold: Span | None = None) -> Exercise
             cues = (rest,) if rest and not release else ()
             seconds = holds[-1].seconds if timing.same_hold and holds else timing.hold
             breaths = bool(re.search(r"breath", text[start:end], re.IGNORECASE))
-            holds.append(HoldPlan(seconds, side, tuple(pending), release, line, cues, (), breaths))
+            holds.append(HoldPlan(seconds, side, tuple(pending), release, line, cues, (), breaths,
+                                  text if timing.bare_hold else None))
             pending = []
         elif timing.with_both and holds:
             # "Repeat same action with both knees together": one more hold.
