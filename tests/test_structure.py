@@ -407,3 +407,13 @@ def test_captions_related_links_and_feedback_prompts_are_chrome():
     said = " ".join(s.text for e in routine.exercises for s in e.steps)
     for noise in ("Getty", "woman", "Ten hip", "yoga mats", "Unsplash", "helpful"):
         assert noise not in said
+
+
+def test_a_count_on_a_heading_over_exercises_is_theirs():
+    text = ("# Flow\n\n## The Flow (Repeat 2x)\n\n### 1. Cat-Cow (60 sec)\n\nBegin on hands and knees. "
+            "Arch, then round your back.\n\n### 2. Hip Circles (60 sec)\n\nStand tall. Circle your hips.\n\n"
+            "### 3. Squat (60 sec)\n\nSink into a squat. Repeat 5 times.\n")
+    routine = parse_routine(text)
+    assert [e.name for e in routine.exercises] == ["Cat-Cow", "Hip Circles", "Squat"]
+    assert [s.text for s in routine.exercises[0].steps][-1] == "Repeat 2x"
+    assert "Repeat 2x" not in [s.text for s in routine.exercises[2].steps]  # it gives its own

@@ -1066,13 +1066,13 @@ def title_timing(title: str) -> tuple[str, str | None]:
     if m := TRAILING_COUNT.search(title):
         if m.start() > 0:
             return title[:m.start()].strip(), m.group(1)
-    if (m := re.search(r"\s(\d{1,3}\s*x\b.*)$", title, re.IGNORECASE)) and m.start() > 0:
-        return title[:m.start()].strip(), m.group(1)  # "Neck side bending 10x (ear to shoulder)"
     m = TITLE_TIMING.search(title)
     if m and m.start() > 0:
         inner = m.group(1) or m.group(2) or ""
         if HAS_AMOUNT.search(inner) and AMOUNT_UNIT.search(inner):
             return title[:m.start()].strip(" –—-|"), inner.strip()
+    if (m := re.search(r"\s(\d{1,3}\s*x\b.*)$", title, re.IGNORECASE)) and m.start() > 0:
+        return title[:m.start()].strip(), m.group(1)  # "Neck side bending 10x (ear to shoulder)"
     return title, None
 
 
@@ -1273,8 +1273,15 @@ def parse_routine(text: str, name: str = "routine") -> Routine:
     notes = [Step(s, ln, item.kind) for item in preamble for ln, s in split_sentences(item)]
     exercises: list[tuple[str, int, list[Step]]] = []
     seen: dict[str, tuple[str, int, list[Step]]] = {}
+    group: _Section | None = None  # a heading over exercises that counts them: "The Flow (Repeat 2x)"
     for section in sections:
         steps = section_steps(section)
+        if section.level and (group is None or section.level <= group.level):
+            group = section if section.timing and section.level < (style[1] if style[0] == "heading" else 0) \
+                and read_timing(section.timing).reps and not any(section is c for c in chosen) else None
+        if group is not None and section is not group and any(section is c for c in chosen) \
+                and not any(read_timing(s.text).reps for s in steps):
+            steps.append(Step(group.timing, group.line, StepKind.PROSE))
         if any(section is c for c in chosen):
             # a long gloss is not said with the name: "Hundred (to strengthen abdominals, …)"
             name_ = re.sub(r"\s*\((?:[^()\s]+\s+){3,}[^()]*\)", "", section.title) or section.title
