@@ -511,3 +511,8 @@ def test_left_and_right_is_both_sides_and_a_break_is_a_rest():
     assert not read_timing("Place your left and right hands on the floor.").per_side
     breaks = read_timing("These short breaks are approximately 2 minutes in length.")
     assert breaks.hold is None and breaks.rest == Span(120, 120)
+
+
+def test_a_total_for_each_side_is_shared_between_the_sides():
+    assert read_timing("Each Side – 60 sec total").hold == Span(30, 30)
+    assert read_timing("Hold for 60 seconds on each side.").hold == Span(60, 60)

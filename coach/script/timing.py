@@ -626,6 +626,8 @@ def read_timing(text: str) -> Timing:
             holds.append((m, span))
     if holds:
         m, span = holds[0]
+        if PER_SIDE.search(text[: m.start()]) and re.match(r"\s*(?:in\s+)?total\b", text[m.end():], re.IGNORECASE):
+            span = Span(span.low / 2, span.high / 2)  # "Each Side – 60 sec total": 30 s a side
         problem = None
         if span.low <= 0 and m.re is not SAME_HOLD:
             problem = "a hold must last at least one second"
