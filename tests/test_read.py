@@ -443,3 +443,6 @@ def test_a_programme_table_in_a_pdf_reads_as_its_rows(tmp_path, align):
     path = tmp_path / "programme.pdf"
     pdf.output(str(path))
     assert shape_of(load_program(str(path), "full")) == PROGRAMME_SHAPE
+    text = pdf_to_text(path.read_bytes())  # each row's description under its own name
+    assert ("## Pelvic tilt\n\nLie on your back, knees bent. Flatten your back into the floor.\n\n"
+            "Sets: 10 times\n\nHold: 5 seconds\n") in text
