@@ -38,6 +38,8 @@ MUSIC_BELOW_VOICE_LU = 14.0
 DUCK_DB = 14.0
 """...and this much further down while the coach speaks or beeps."""
 DUCK_BEFORE_S, DUCK_AFTER_S, DUCK_RAMP_S = 0.2, 0.4, 0.15
+DIPPED = (10 ** (-DUCK_DB * np.ones(1) / 20)).astype(np.float32)[0]
+"""The music's gain while the coach speaks or beeps."""
 GAIN_RANGE_DB = (-40.0, 30.0)
 """No measured gain is ever outside this; a gain that is not a finite
 number is the quietest one."""
@@ -192,19 +194,32 @@ class Mixer:
         """Gain for the music over ``start .. start+count``: 1, dipping by
         DUCK_DB with soft ramps around every cue."""
         before, after, ramp = (round(s * SAMPLE_RATE) for s in (DUCK_BEFORE_S, DUCK_AFTER_S, DUCK_RAMP_S))
-        t = np.arange(start, start + count, dtype=np.float64)
+        end = start + count
         amount = np.zeros(count)
         first = bisect.bisect_left(self.starts, start - self.longest - after - ramp)
-        last = bisect.bisect_left(self.starts, start + count + before + ramp)
+        last = bisect.bisect_left(self.starts, end + before + ramp)
         for cue in self.timeline.cues[first:last]:
             a, b = cue.start - before, cue.start + cue.length + after
-            # Only the stretch this cue dips (elsewhere its dip is 0): a
-            # 10 s block holds ~15 cues, each was a pass over all of it.
-            lo, hi = max(a - ramp, start) - start, min(b + ramp, start + count) - start
+            # The dip is clip(min(t - (a - ramp), (b + ramp) - t) / ramp, 0, 1):
+            # a ramp up before a, 1 from a to b, a ramp down after b; each
+            # part is computed only where it lies (the same values).
+            lo, hi = max(a - ramp, start), min(a, end)
             if lo < hi:
-                near, here = t[lo:hi], amount[lo:hi]
-                np.maximum(here, np.clip(np.minimum(near - (a - ramp), (b + ramp) - near) / ramp, 0, 1), out=here)
-        return (10 ** (-DUCK_DB * amount / 20)).astype(np.float32)
+                here = amount[lo - start: hi - start]
+                np.maximum(here, (np.arange(lo, hi, dtype=np.float64) - (a - ramp)) / ramp, out=here)
+            amount[max(a, start) - start: max(min(b + 1, end) - start, 0)] = 1.0
+            lo, hi = max(b + 1, start), min(b + ramp, end)
+            if lo < hi:
+                here = amount[lo - start: hi - start]
+                np.maximum(here, ((b + ramp) - np.arange(lo, hi, dtype=np.float64)) / ramp, out=here)
+        # 10 ** (-DUCK_DB * amount / 20), computed only on the ramps: 1 where
+        # nothing dips, DIPPED where the dip is whole.
+        gain = np.ones(count, np.float32)
+        whole = amount == 1.0
+        gain[whole] = DIPPED
+        ramps = np.flatnonzero((amount != 0.0) & ~whole)
+        gain[ramps] = 10 ** (-DUCK_DB * amount[ramps] / 20)
+        return gain
 
     def sample(self, windows: int = 12, seconds: float = 5) -> np.ndarray:
         """Evenly spread windows of the mix, float32, for measuring it."""

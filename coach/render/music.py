@@ -59,8 +59,14 @@ class Looped(Music):
     samples: np.ndarray
 
     def render(self, start: int, count: int) -> np.ndarray:
-        index = np.arange(start, start + count) % len(self.samples)
-        return self.samples[index]
+        out = np.empty(count, self.samples.dtype)
+        done, size = 0, len(self.samples)
+        while done < count:  # the loop, copied piece by piece
+            at = (start + done) % size
+            piece = min(size - at, count - done)
+            out[done: done + piece] = self.samples[at: at + piece]
+            done += piece
+        return out
 
     def peak(self) -> float:
         return float(np.max(np.abs(self.samples)))
