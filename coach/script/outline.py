@@ -129,7 +129,7 @@ def looks_like_exercise(text: str, names: frozenset[str] = frozenset()) -> bool:
     repeat of an exercise already taken, ``names`` in ``words()`` form), or
     an instruction with a hold or repetitions of its own (not advice about
     every stretch)."""
-    if m := NUMBERED.match(text):
+    if NUMBERED.match(text):
         rest = NUMBER_LEAD.sub("", text)
         title = len(rest.split()) <= 8 and not re.search(r"[.!?;]\W*$", rest) and not NEGATION.match(rest)
         if title and words(rest) not in names and words(rest.split(":")[0]) not in names:
@@ -172,9 +172,8 @@ def outline(text: str, routine: Routine, warnings: tuple[Warning, ...] = ()) -> 
         if number in roles:
             role, exercise = roles[number]
             said = starts.get(number)
-            owner = (role, exercise, words(said[-1])) if said and role != Role.EXERCISE else None
-            if role == Role.EXERCISE and said:
-                owner = (Role.STEP, exercise, words(said[-1]))
+            # a sentence that starts on a title line ("1. Up dog: Press…") is a step going on
+            owner = (Role.STEP if role == Role.EXERCISE else role, exercise, words(said[-1])) if said else None
         elif owner is not None and words(LEAD.sub("", folded)) in owner[2]:
             role, exercise = owner[0], owner[1]
         elif not titled and number < first and words(folded.lstrip("# ")) == title:
