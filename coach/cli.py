@@ -173,7 +173,7 @@ def reading_lines(routine: str, program: Program, every: bool = False, brief: bo
         return outline.full_lines(reading)
     if reading.confident:
         return []
-    return [outline.brief_line(reading, routine)] if brief else outline.summary_lines(reading)
+    return [outline.brief_line(reading, routine)] if brief else outline.summary_lines(reading, routine)
 
 
 def measured_timeline(program: Program, settings: Settings) -> tuple[Timeline, str]:

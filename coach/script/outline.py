@@ -254,7 +254,6 @@ def program_warnings(program: Program) -> tuple[Warning, ...]:
 # ------------------------------------------------------------ presentation
 
 SHORT = 60
-EVERY_LINE = "'coach show FILE --lines'"
 
 
 def short(text: str, width: int = SHORT) -> str:
@@ -289,11 +288,11 @@ def runs(lines: list[Line]) -> list[list[Line]]:
     return out
 
 
-def summary_lines(reading: Outline, names: list[str] | None = None) -> list[str]:
+def summary_lines(reading: Outline, routine: str = "FILE") -> list[str]:
     """The outline in a few lines: the exercises with their lines, the
     skipped lines in runs, the suspect ones by themselves."""
     out = ["Read with doubts: " + "; ".join(reading.doubts) + ".",
-           f"Lines of the text as coach read it ({EVERY_LINE} lists every one):"]
+           f"Lines of the text as coach read it (coach show {shlex.quote(routine)} --lines lists every one):"]
     exercises = reading.having(Role.EXERCISE)
     out.append("Taken as exercises:")
     out += [f"  {line.number:>5}  {short(line.text)}" for line in exercises]
