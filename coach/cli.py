@@ -162,11 +162,11 @@ def show(routine: Routine, level: LevelOpt = None, voice: VoiceOpt = None, rate:
 def reading_lines(routine: str, program: Program, every: bool = False, brief: bool = False) -> list[str]:
     """How the text of a file was read (coach/script/outline.py): every line
     when asked, else when the reading is not confident a summary (or, brief,
-    one line pointing to `coach show`); nothing for a built-in routine."""
+    one line pointing to `coach show`); for a built-in routine, only when asked."""
     from coach.script import outline
     from coach.script.load import builtin_routines, read_source
 
-    if routine in builtin_routines() or routine in load_levels():
+    if not every and (routine in builtin_routines() or routine in load_levels()):
         return []
     reading = outline.reading(*read_source(routine), program)
     if every:

@@ -237,9 +237,11 @@ def test_show_says_nothing_more_when_confident_and_everything_with_lines(tmp_pat
         (1, "title"), (3, "exercise"), (5, "step"), (6, "step"), (8, "exercise"), (10, "step"), (11, "step")]
 
 
-def test_show_builtin_has_no_outline():
+def test_show_builtin_has_no_outline_unless_asked():
     result = run("show", "beginner")
     assert result.returncode == 0 and "Taken as exercises" not in result.stdout
+    listed = run("show", "beginner", "--lines").stdout
+    assert "     1  title         # the back routine" in listed and "exercise   1  ## Knees to chest" in listed
 
 
 def test_compile_json_carries_warnings_with_lines_and_skipped_lines(tmp_path):
