@@ -9,8 +9,8 @@ process renders every block the helper has not finished, so a helper that
 gets no CPU, fails or dies costs nothing but its fork; where both render
 the same block, both write the same bytes. The helper touches nothing but
 its blocks of the file (it closes every other descriptor), dies with the
-default action on a signal, and is killed and reaped before this returns,
-so no write of it can land after.
+default action on a signal and with its parent (PR_SET_PDEATHSIG), and is
+killed and reaped before this returns, so no write of it can land after.
 """
 
 from __future__ import annotations
@@ -44,11 +44,13 @@ def fill(fd: int, offset: int, render: Callable[[int, int], np.ndarray], length:
     # the helper has written (each writes one, the other only reads it).
     shared = np.frombuffer(mmap.mmap(-1, 16), np.int64)
     shared[:] = (-1, blocks)
+    parent = os.getpid()
     pid = os.fork()
     if pid == 0:
         try:
             for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
                 signal.signal(sig, signal.SIG_DFL)
+            _die_with(parent)
             os.closerange(0, fd)
             os.closerange(fd + 1, os.sysconf("SC_OPEN_MAX"))
             block = blocks - 1
@@ -69,6 +71,19 @@ def fill(fd: int, offset: int, render: Callable[[int, int], np.ndarray], length:
         os.waitpid(pid, 0)
     if progress:
         progress(length - out.written)
+
+
+def _die_with(parent: int) -> None:
+    """Have the system kill this helper when its parent ends, however it
+    ends (even by SIGKILL, which leaves it no time to stop the helper)."""
+    try:
+        import ctypes
+
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG (Linux)
+    except (OSError, AttributeError):
+        pass  # elsewhere: the helper stops at the latest when it has written every block
+    if os.getppid() != parent:  # the parent ended before that took hold
+        os._exit(0)
 
 
 class _Blocks:
