@@ -370,7 +370,7 @@ def test_several_breaths_give_no_length():
       "Return to the center and repeat on the other side."], (1, [(15, "right"), (15, "left")])),
     (["Target Repetitions = 5"], (5, [])),
     (["Step your left foot back.", "To make it easier, bend the front knee a little.",
-      "Fold over your right leg. Hold for 30 seconds and repeat on second side."], (1, [(30, "left"), (30, "right")])),
+      "Fold over your right leg. Hold for 30 seconds and repeat on second side."], (1, [(30, "right"), (30, "left")])),
 ])
 def test_counts_and_sides_found_with_whole_articles(sentences, want):
     assert plan(*sentences) == want
@@ -516,3 +516,9 @@ def test_left_and_right_is_both_sides_and_a_break_is_a_rest():
 def test_a_total_for_each_side_is_shared_between_the_sides():
     assert read_timing("Each Side – 60 sec total").hold == Span(30, 30)
     assert read_timing("Hold for 60 seconds on each side.").hold == Span(60, 60)
+
+
+def test_one_side_only_is_not_mirrored():
+    assert plan("Let your legs roll gently to one side, then repeat the movement to the opposite side.",
+                "As above, roll to only one side, away from the painful side.",
+                "Hold for at least 30 seconds.") == (1, [(30, None)])

@@ -210,6 +210,10 @@ knees in ... Hold for 15 seconds"): an option, not more holds."""
 DESCRIBES = re.compile(r"^\W*(?:your|the|this|that|these|it'?s?|goal|aim|target|repetitions?|reps?|sets?|with)\b",
                        re.IGNORECASE)
 """Words that open a sentence describing the hold already given, not a new movement."""
+ONE_SIDE_ONLY = re.compile(
+    r"\bonly (?:to |on )?one side\b|\bone side only\b|\b(?:affected|painful|injured|sore) side only\b"
+    r"|\bonly (?:on |to )?the (?:affected|painful|injured|sore) side\b", re.IGNORECASE)
+"""The text keeps the exercise to one side ("roll to only one side, away from the pain")."""
 BARE_REST = re.compile(r"^\W*(?:rest|pause|take a (?:short )?(?:break|rest))(?:\s+(?:for\s+)?a\s+(?:moment|second|bit|while))?\W*$",
                        re.IGNORECASE)
 OTHER_WAY = re.compile(r"\b(?:the other|the opposite) (?:way|side|direction)\b", re.IGNORECASE)
@@ -489,7 +493,7 @@ def plan_exercise(exercise: Exercise, page_hold: Span | None = None) -> Exercise
         # Sentences after the last hold: a movement that follows it.
         holds[-1] = replace(holds[-1], after=(*holds[-1].after, *pending))
         pending = []
-    if per_side and len(holds) == 1:
+    if per_side and len(holds) == 1 and not ONE_SIDE_ONLY.search(" ".join(seen)):
         holds = mirror_holds(holds, lead_side(seen))
         mirrored = True
     if not mirrored and holds:

@@ -141,7 +141,8 @@ NOT_A_COUNT = re.compile(
 SET_A_SIDE = re.compile(r"\b(?:one )?set (?:for|on|per) (?:each|every|the other) (?:side|leg|arm)\b", re.I)
 VAGUE = re.compile(r"^(?:several|a few)$", re.IGNORECASE)
 """Counts with no number in them ("repeat several times"): warned about, not guessed."""
-AGAIN = re.compile(r"\brepeat\s*(?:[.!;]|$)|\bdo (?:it|this) again\s*(?:[.!;]|$)", re.IGNORECASE)
+AGAIN = re.compile(r"(?:\b(?:and|then)|[,;])\s+repeat\s*(?:[.!;]|$)|^\W*repeat\s*[.!]\s*$|\bdo (?:it|this) again\s*(?:[.!;]|$)",
+                   re.IGNORECASE)
 """A bare "release and repeat.": the exercise once more, two in all."""
 BREATH_PHASE = re.compile(r"\b(?:in|out|inhale|exhale|breathe)\s+(?:for\s+)?$", re.IGNORECASE)
 STOPWATCH = re.compile(r"(?<=\b(?:hold|Hold|HOLD|rest|Rest|REST|stay|Stay) )\s*(?P<mm>\d{1,2})?:(?P<ss>[0-5]\d)\b")
@@ -533,6 +534,7 @@ STILL = re.compile(
     r"shift(?:ing)? (?:your |the )?weight (?:on)?to)\b(?:\W+\w+){0,2}\W*$",
     re.IGNORECASE)
 """A limb that stays where it is ("Leave your left knee bent", "Stand on one leg")."""
+STEPPED_BACK = re.compile(r"\s+(?:foot|leg)\s+(?:\w+\s+){0,3}?(?:back|behind)\b", re.IGNORECASE)
 MOVED = re.compile(
     r"\b(?:take hold of|hold(?:ing)?|grab\w*|grasp\w*|hug\w*|draw\w*|pull\w*|bring\w*|lift\w*|rais\w*|"
     r"cross\w*|clasp\w*|catch\w*)\s+(?:your|the)\s*$", re.IGNORECASE)
@@ -559,8 +561,9 @@ def lead_side(sentences: list[str]) -> str | None:
             side = m.group(1).lower() if m.group(1) else ("one" if m.group(2) else "both")
             before, after = sentence[: m.start()], sentence[m.end():]
             weight = 2
-            if m.group(1) and TOOL.match(after) or STILL.search(before):
-                weight = 1
+            if m.group(1) and TOOL.match(after) or STILL.search(before) or STEPPED_BACK.match(after) and re.search(
+                    r"\bstep\w*\s+(?:your |the )?$", before, re.IGNORECASE):
+                weight = 1  # a helping hand, a leg left still, the foot stepped back behind the stretch
             if MOVED.search(before) or TOWARD.search(before):
                 weight = 3
             if best is None or weight > best[0]:
