@@ -89,6 +89,14 @@ def test_the_story_among_teaser_articles_and_hidden_menus():
     assert "Ten hip" not in text and "Home" not in text and text.startswith("# Knee hug\n")
 
 
+def test_an_exercise_card_header_is_content_a_site_header_is_not():
+    page = ("<html><body><div id='header'><h1>Hillview Clinic</h1><p>Call us</p></div>"
+            "<div class='exercise'><div class='card-header'><h3>Knee hug</h3></div>"
+            "<p>Lie on your back and hug your knees. Hold for 20 seconds.</p></div></body></html>")
+    text = html_to_text(page)
+    assert "### Knee hug" in text and "Hillview" not in text and "Call us" not in text
+
+
 def test_dates_meta_and_button_links_are_chrome():
     page = ("<html><body><article><h1>Bridge</h1><section class='program-meta'><p>Physio Jo Bloggs</p>"
             "<p class='updated'>Updated 30-5-25</p></section><p class='date'>Updated July 01, 2012</p>"

@@ -63,7 +63,10 @@ def _is_noise(tag: Tag) -> bool:
     names = " ".join([*(tag.get("class") or []), tag.get("id") or ""])
     if tag.name == "header" or HEADER_ATTR.search(names):
         # A page's header is chrome; an article's own header (its title,
-        # inside <article> or <main>) is not.
+        # inside <article> or <main>) is not, nor the header of a section
+        # of the text (an exercise's "<div class='card-header'><h3>").
+        if tag.find(["h2", "h3", "h4", "h5", "h6"]) and not tag.find(["nav", "form"]):
+            return False
         return not (tag.find("h1") and tag.find_parent(["article", "main"]))
     if tag.name in CHROME:
         return True
