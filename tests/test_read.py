@@ -95,6 +95,8 @@ def test_an_exercise_card_header_is_content_a_site_header_is_not():
             "<p>Lie on your back and hug your knees. Hold for 20 seconds.</p></div></body></html>")
     text = html_to_text(page)
     assert "### Knee hug" in text and "Hillview" not in text and "Call us" not in text
+    counts = "<div class='exercise-meta'><span>Hold: 20 seconds</span> <span>Reps: 10</span></div>"
+    assert "Hold: 20 seconds Reps: 10" in html_to_text(page.replace("</div></body>", counts + "</div></body>"))
 
 
 def test_dates_meta_and_button_links_are_chrome():

@@ -28,7 +28,8 @@ NOISE_ATTR = re.compile(
     r"signup|related|recommended|promo|advert|ads?|ad-slot|sponsor|cookie|consent|comments?|"
     r"sidebar|footer|masthead|byline|author-bio|skip-link|print|popup|modal|tags|toc|caption|"
     r"wp-caption-text|credits?|screen-reader-text|sr-only|visually-hidden|date|dateline|updated|"
-    r"published|timestamp|meta|actions|pagination|pager|btn|button)(?:$|[-_\s])",
+    r"published|timestamp|(?:post|entry|article|page|program|author)-?meta|actions|pagination|pager|btn|"
+    r"button)(?:$|[-_\s])",
     re.IGNORECASE,
 )
 CHROME_PART = re.compile(
