@@ -522,3 +522,13 @@ def test_one_side_only_is_not_mirrored():
     assert plan("Let your legs roll gently to one side, then repeat the movement to the opposite side.",
                 "As above, roll to only one side, away from the painful side.",
                 "Hold for at least 30 seconds.") == (1, [(30, None)])
+
+
+@pytest.mark.parametrize("sentences,want", [
+    (["Lie on your back and raise your hips and hold.", "Hold for 5 seconds.", "Repeat 10 times."],
+     (10, [(5, None)])),
+    (["Twist to the right and hold for 10 seconds.", "Then twist to the left and hold."],
+     (1, [(10, "right"), (10, "left")])),
+])
+def test_a_hold_without_length_takes_the_length_the_exercise_gives(sentences, want):
+    assert plan(*sentences) == want

@@ -379,8 +379,13 @@ def plan_exercise(exercise: Exercise, page_hold: Span | None = None) -> Exercise
             cues = (rest,) if rest and not release else ()
             seconds = holds[-1].seconds if timing.same_hold and holds else timing.hold
             breaths = bool(re.search(r"breath", text[start:end], re.IGNORECASE))
-            holds.append(HoldPlan(seconds, side, tuple(pending), release, line, cues, (), breaths,
-                                  text if timing.bare_hold else None))
+            if seconds and holds and holds[-1].seconds is None and not pending and len(holds) > group_start:
+                # "Raise your hips and hold. Hold for 5 seconds.": one hold, now with its length
+                holds[-1] = replace(holds[-1], seconds=seconds, bare=None, breaths=breaths,
+                                    release=holds[-1].release or release, cues=(*holds[-1].cues, *cues))
+            else:
+                holds.append(HoldPlan(seconds, side, tuple(pending), release, line, cues, (), breaths,
+                                      text if timing.bare_hold else None))
             pending = []
         elif timing.with_both and holds:
             # "Repeat same action with both knees together": one more hold.
@@ -486,6 +491,10 @@ def plan_exercise(exercise: Exercise, page_hold: Span | None = None) -> Exercise
     if general and general.hold or page_hold:
         length = general.hold if general and general.hold else page_hold
         holds = [h if h.seconds else replace(h, seconds=length) for h in holds]
+    timed = [h.seconds for h in holds if h.seconds]
+    if timed:
+        # "Hold for 10 seconds ... then twist the other way and hold.": as long as the one before
+        holds = [h if h.seconds else replace(h, seconds=timed[0], bare=None) for h in holds]
     if holds and pending and holds[-1].release is None and not side_rule(pending[0]):
         # "Walk your hands back and come up slowly": how the last hold ends.
         holds[-1] = replace(holds[-1], release=pending.pop(0))
