@@ -456,3 +456,44 @@ def test_a_programme_table_in_a_pdf_reads_as_its_rows(tmp_path, align):
     text = pdf_to_text(path.read_bytes())  # each row's description under its own name
     assert ("## Pelvic tilt\n\nLie on your back, knees bent. Flatten your back into the floor.\n\n"
             "Sets: 10 times\n\nHold: 5 seconds\n") in text
+
+
+@pytest.mark.parametrize("pages", [1, 2])
+def test_a_web_page_printed_to_pdf_by_a_browser(tmp_path, pages):
+    """What a browser's 'Print to PDF' adds on every page: the date and the
+    page's title at the top, its address and 'N/M' at the bottom, in small
+    print, each in a box of its own."""
+    from fpdf import FPDF
+
+    class Printed(FPDF):
+        def header(self):
+            self.set_font("Helvetica", "", 8)
+            self.set_xy(8, 5)
+            self.cell(60, 4, "25/11/2026, 10:22")
+            self.set_xy(80, 5)
+            self.cell(60, 4, "Four gentle stretches | Riverside Physio")
+            self.set_y(20)
+
+        def footer(self):
+            self.set_font("Helvetica", "", 8)
+            self.set_xy(8, -10)
+            self.cell(120, 4, "https://riverside-physio.example/blog/four-gentle-stretches/")
+            self.set_xy(190, -10)
+            self.cell(12, 4, f"{self.page_no()}/{{nb}}")
+
+    pdf = Printed()
+    pdf.set_auto_page_break(True, margin=18)
+    pdf.add_page()
+    pdf.set_font("Helvetica", "B", 16)
+    pdf.multi_cell(0, 8, "Four gentle stretches", new_x="LMARGIN", new_y="NEXT")
+    for kind, text in HANDOUT[1:]:
+        pdf.set_font("Helvetica", "B" if kind == "h" else "", 12 if kind == "h" else 11)
+        pdf.multi_cell(0, 6, ("- " if kind == "li" else "") + text, new_x="LMARGIN", new_y="NEXT")
+        if kind == "h" and pages == 2 and text.startswith("4."):
+            pdf.add_page()
+    path = tmp_path / "printed.pdf"
+    pdf.output(str(path))
+    text = pdf_to_text(path.read_bytes())
+    for chrome in ("10:22", "Riverside", "https", "1/"):
+        assert chrome not in text, chrome
+    assert shape_of(load_program(str(path), "full")) == HANDOUT_SHAPE
