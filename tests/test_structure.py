@@ -417,3 +417,18 @@ def test_a_count_on_a_heading_over_exercises_is_theirs():
     assert [e.name for e in routine.exercises] == ["Cat-Cow", "Hip Circles", "Squat"]
     assert [s.text for s in routine.exercises[0].steps][-1] == "Repeat 2x"
     assert "Repeat 2x" not in [s.text for s in routine.exercises[2].steps]  # it gives its own
+
+
+@pytest.mark.parametrize("text", [
+    ("Back stretches\nHold each stretch for 20 seconds (this is maintenance stretching)\n"
+     "Position your feet differently to feel the stretch change\n"
+     "Stretch: your hamstrings\n• Take a short step forwards with your left leg.\n"
+     "• Rest your hands on your bent leg and hold the stretch for 20 seconds.\n"
+     "Stretch: your quads\n• Lift your left knee and hold your shoelaces.\n• Hold for 20 seconds.\n"),
+    ("Back exercises include:\nPelvic Tilt. Lie on your back. Tip your pelvis. Hold this position 5 to 10 sec.\n"
+     "Knee to Chest. Pull one knee to your chest and hold for 20 seconds.\n"
+     "Back arches. Lie on your stomach. Press up slowly. Repeat 3 to 5 times.\n"),
+])
+def test_a_paste_without_blank_lines_reads_as_with_them(text):
+    spaced = "\n\n".join(text.splitlines())
+    assert names(text) == names(spaced) and len(names(text)) >= 2

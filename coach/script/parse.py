@@ -428,13 +428,11 @@ def split_run_in(lines: list[_Line]) -> list[_Line]:
     when the text does this at least twice (one such line is just a
     sentence) and the name is not itself an instruction."""
     found = {}
+    unwrapped = _unwrapped(lines)
     for i, line in enumerate(lines):
-        if line.kind != "text" or (i and lines[i - 1].kind not in ("blank", "text")):
+        if line.kind != "text" or (i and lines[i - 1].kind not in ("blank", "text", "aside")):
             continue
-        if i and lines[i - 1].kind == "text" and i - 1 not in found \
-                and not TERMINAL.search(lines[i - 1].text):
-            continue
-        if i and lines[i - 1].kind == "text" and i - 1 not in found:
+        if i and lines[i - 1].kind == "text" and i - 1 not in found and not unwrapped:
             continue
         if is_field(line.text):
             continue
@@ -730,6 +728,15 @@ def _several_sentences(text: str) -> bool:
     return bool(SENTENCE_END.search(text)) and len(split_sentences(_Item(StepKind.PROSE, [(0, text)]))) >= 2
 
 
+def _unwrapped(lines: list[_Line]) -> bool:
+    """Are the text lines paragraphs of their own (never a sentence carried
+    on to the next line, as a browser pastes them)?"""
+    texts = [i for i, line in enumerate(lines) if line.kind == "text"]
+    wrapped = sum(i + 1 < len(lines) and lines[i + 1].kind == "text" and lines[i + 1].text[:1].islower()
+                  and not TERMINAL.search(lines[i].text) for i in texts)
+    return wrapped == 0 or wrapped * 20 < len(texts)
+
+
 def find_candidates(lines: list[_Line]) -> list[tuple[int, tuple]]:
     """Every line that could name an exercise, with its style."""
     found: list[tuple[int, tuple]] = []
@@ -740,6 +747,10 @@ def find_candidates(lines: list[_Line]) -> list[tuple[int, tuple]]:
         nxt_kind[i] = later
         if lines[i].kind != "blank":
             later = lines[i].kind
+    # a text whose lines are never continued on the next one (each line a
+    # paragraph, as pasted from a browser) has no wrapped sentences: any
+    # line may end a paragraph, with or without its full stop
+    unwrapped = _unwrapped(lines)
     for i, line in enumerate(lines):
         if line.kind == "heading":
             if not LABEL_TITLES.fullmatch(line.text):
@@ -762,13 +773,16 @@ def find_candidates(lines: list[_Line]) -> list[tuple[int, tuple]]:
                 continue
             base = title_timing(name)[0]
             prev = lines[i - 1] if i else None
-            if prev is not None and prev.kind != "blank" and _imperative(name):
+            if prev is not None and prev.kind != "blank" and ":" not in name and _imperative(name) \
+                    and not all(w[:1].isupper() for w in name.split() if len(w) > 3):
                 continue  # "Return to center" under a step: a step, not a title
             if re.search(r"\d", name) and (_starts_with_verb(name) or re.search(r"\d", base)
                                            and own_timing(base)):
                 continue  # "Repeat 3 Times", "Hold 30 Seconds": a field of the title above
             prev = lines[i - 1] if i else None
             before = prev is None or prev.kind == "blank" or _ends_unit(prev) \
+                or unwrapped and prev.kind == "text" and not FUNCTION_END.search(prev.text) \
+                and not prev.text.endswith(",") \
                 or prev.kind == "text" and len(prev.text) > 100 and not FUNCTION_END.search(prev.text) \
                 or prev.kind == "text" and prev.text[:1].islower() and not FUNCTION_END.search(prev.text) \
                 and not prev.text.endswith(",") \
@@ -781,8 +795,13 @@ def find_candidates(lines: list[_Line]) -> list[tuple[int, tuple]]:
     entries = [i for i, s in found if s == ("entry",)]
     if len(entries) >= 3:
         near = set(entries)
+        content = [i for i, line in enumerate(lines) if line.kind != "blank"]
+        beside = {}
+        for a, b in zip(content, content[1:]):
+            beside.setdefault(a, set()).add(b)
+            beside.setdefault(b, set()).add(a)
         for i, line in enumerate(lines):
-            if i not in near and line.kind == "text" and (i - 1 in near or i + 1 in near) \
+            if i not in near and i > entries[0] and line.kind == "text" and beside.get(i, set()) & near \
                     and is_title_text(line.text, 10) and not _starts_with_verb(line.text):
                 found.append((i, ("entry",)))
         found.sort()
