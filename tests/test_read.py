@@ -497,3 +497,34 @@ def test_a_web_page_printed_to_pdf_by_a_browser(tmp_path, pages):
     for chrome in ("10:22", "Riverside", "https", "1/"):
         assert chrome not in text, chrome
     assert shape_of(load_program(str(path), "full")) == HANDOUT_SHAPE
+
+
+def test_a_tight_pdf_table_with_a_name_on_two_lines(tmp_path):
+    """A table set tight (rows one line apart, cell margins only, no
+    borders), as word processors print one: pdfminer gives the descriptions
+    one box down the column, and a long name wraps."""
+    from fpdf import FPDF
+
+    pdf = FPDF()
+    pdf.add_page()
+    pdf.set_font("Helvetica", "", 10)
+    rows = [("Exercise", "How to do it", "Sets", "Hold"),
+            ("Knee to chest", "Lie on your back and pull your right knee to your chest. Repeat with the "
+             "left knee.", "5 times each leg", "20 seconds"),
+            ("Hamstring stretch lying down", "Lie on your back. Lift one leg and hold the back of the thigh. "
+             "Repeat with the other leg.", "3 times each leg", "30 seconds"),
+            ("Pelvic tilt", "Lie on your back, knees bent. Flatten your back into the floor.", "10 times",
+             "5 seconds")]
+    with pdf.table(col_widths=(30, 75, 30, 25), v_align="TOP", padding=(0, 1.5), text_align="LEFT",
+                   borders_layout="NONE", line_height=pdf.font_size * 1.15) as table:
+        for cells in rows:
+            row = table.row()
+            for cell in cells:
+                row.cell(cell)
+    path = tmp_path / "tight.pdf"
+    pdf.output(str(path))
+    text = pdf_to_text(path.read_bytes())
+    assert ("## Hamstring stretch lying down\n\nLie on your back. Lift one leg and hold the back of the "
+            "thigh. Repeat with the other leg.\n\nSets: 3 times each leg\n\nHold: 30 seconds\n") in text
+    assert shape_of(load_program(str(path), "full")) == [
+        (5, [(20, "right"), (20, "left")]), (3, [(30, "one"), (30, "other")]), (10, [(5, None)])]

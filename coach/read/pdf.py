@@ -21,7 +21,7 @@ import bisect
 import io
 import re
 import statistics
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from coach.errors import RoutineError
 from coach.read.tables import table_blocks
@@ -49,7 +49,7 @@ BOLD_TITLE = re.compile(r"(?:(?:\(?\d{1,3}[.):]+|#\s?\d{1,3}:?)\s*)?[A-Z0-9(][^:
 PAGE_NUMBER = re.compile(r"(?:page\s*)?\d{1,4}(?:\s*(?:of|/)\s*\d{1,4})?", re.IGNORECASE)
 
 
-@dataclass
+@dataclass(eq=False)
 class _Box:
     page: int
     x0: float
@@ -59,6 +59,8 @@ class _Box:
     text: str
     size: float
     bold: bool = False
+    lines: list = field(default_factory=list)
+    """Its lines (``_Line``), top to bottom."""
 
 
 @dataclass
@@ -192,7 +194,7 @@ def _boxes(data: bytes) -> tuple[list[_Box], list[tuple[float, float]]]:
                 for lines in runs:
                     boxes.append(_Box(number, min(ln.x0 for ln in lines), min(ln.y0 for ln in lines),
                                       max(ln.x1 for ln in lines), max(ln.y1 for ln in lines),
-                                      _unwrap(lines), lines[0].size, lines[0].bold))
+                                      _unwrap(lines), lines[0].size, lines[0].bold, lines))
     except Exception as exc:  # pdfminer raises many types for broken files
         if isinstance(exc, PDFPasswordIncorrect):
             raise RoutineError("this PDF is locked with a password; open it, save or print it "
@@ -321,6 +323,32 @@ class _Table:
     """A stand-in across the page where the table is, for the reading order."""
 
 
+def _cut_rows(boxes: list[_Box], column) -> list[_Box]:
+    """Under a header row, a table set tight comes out of pdfminer with
+    boxes that run down a column across rows: cut them into their lines.
+    A line of the first column with nothing beside it in the columns of
+    short cells ("5 times", "20 seconds") is the rest of the name above it
+    ("Hamstring stretch / lying down")."""
+    lines = [_Box(b.page, ln.x0, ln.y0, ln.x1, ln.y1, ln.text, ln.size, ln.bold, [ln])
+             for b in boxes for ln in (b.lines if len(b.lines) > 1 else [])]
+    if not lines:
+        return boxes
+    pieces = [b for b in boxes if len(b.lines) <= 1] + lines
+    others = {column(b) for b in pieces} - {0}
+    short = {j for j in others if all(len(b.text.split()) <= 4 for b in pieces if column(b) == j)}
+    beside = {round(b.y1) for b in pieces if column(b) in (short or others)}
+    names = sorted((b for b in pieces if column(b) == 0), key=lambda b: -b.y1)
+    kept: list[_Box] = []
+    for name in names:
+        alone = not any(round(name.y1) + d in beside for d in (-1, 0, 1))
+        if alone and kept and name in lines:
+            head = kept[-1]
+            head.text, head.y0 = f"{head.text} {name.text}", name.y0
+        else:
+            kept.append(name)
+    return kept + [b for b in pieces if column(b) != 0]
+
+
 def _tables(page_boxes: list[_Box], body: float, width: float) -> list[_Table]:
     """Tables of exercises on a page. A table starts with three or more
     boxes side by side (its header, or its first row) that set the columns;
@@ -387,6 +415,8 @@ def _tables(page_boxes: list[_Box], body: float, width: float) -> list[_Table]:
         header = all(len(h.split()) <= 4 for h in heads) and (
             all(b.bold for b in cluster) or not digits(heads) and digits(rest))
         body_boxes = [b for b in members if not header or id(b) not in inside]
+        if header:
+            body_boxes = _cut_rows(body_boxes, column)
         anchors = sorted((b for b in body_boxes if column(b) == 0), key=lambda b: -b.y1)
         if len(anchors) < (1 if header else 2) or any(len(a.text.split()) > 8 for a in anchors):
             used.update(id(b) for b in members)  # looked at once
