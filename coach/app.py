@@ -184,8 +184,13 @@ def run(player: Player, choice: Choice, line: StatusLine, quiet: bool, listen: b
     stopped_by: CoachError | None = None
     try:
         # Keys, media keys (asyncio and dbus-fast: ~0.05 s to import) and
-        # the microphone are set up once the first sound is on its way.
-        player.sounding.wait(FIRST_SOUND_WAIT_S)
+        # the microphone are set up once the first sound is on its way;
+        # the status line says meanwhile what is being waited for.
+        waited = 0.0
+        while not player.sounding.wait(0.05) and waited < FIRST_SOUND_WAIT_S:
+            waited += 0.05
+            if line.live:
+                line.show(status_line(player, choice, line.width))
         from coach.control.mpris import Mpris
 
         with Mpris(player, choice.program.title), ears(player, listen, line), Keys() as keys:
