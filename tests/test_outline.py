@@ -116,7 +116,8 @@ def test_skipped_numbered_lines_are_suspect_dates_and_chrome_are_not():
 
 def test_numbered_tips_and_a_repeated_title_are_not_suspect():
     text = ("## Knee hug\n\nLie on your back. Hold for 20 seconds.\n\n"
-            "1. Do not bounce while you stretch\n\n2. Keep your neck long.\n\n3. Knee hug\n\n4. Bridge\n")
+            "1. Do not bounce while you stretch\n\n2. Keep your neck long.\n\n3. Knee hug\n\n4. Bridge\n\n"
+            "288Good\n\nStep 2: Turn and hold\n")
     routine = Routine("r", (Exercise("Knee hug", 1, (Step("Lie on your back.", 3),
                                                      Step("Hold for 20 seconds.", 3))),),
                       (Step("Do not bounce while you stretch", 5), Step("Keep your neck long.", 7)))

@@ -88,7 +88,7 @@ WORDS = re.compile(r"[a-z0-9]+")
 LINK_TARGET = re.compile(r"\]\([^)]*\)|<[^>]{1,200}>")
 NUMBERED = re.compile(
     r"[\s#>*]*(?:(?:step|stretch|exercise|pose|move)\s+(?:no\.?\s*|number\s+|#\s*)?\d{1,3}\b|#\s*\d{1,3}\b"
-    r"|\(?\d{1,3}\s*(?:[.)]+|:)\s*[A-Za-z(]|\(\d{1,3}\)|\d{1,3}[A-Z][a-z])",
+    r"|\(?\d{1,3}\s*(?:[.)]+|:)\s*[A-Za-z(]|\(\d{1,3}\)|\d{1,2}(?-i:[A-Z][a-z]))",
     re.IGNORECASE,
 )
 """A line that opens with a number the way exercise titles do: "3. Cat",
@@ -99,7 +99,9 @@ SENTENCE = re.compile(r"(?<=[.!?])\s+")
 HAS_NUMBER = re.compile(
     r"\d|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|twelve|fifteen|twenty|thirty|"
     r"forty|fifty|sixty|a minute|breaths?|once|twice)\b", re.IGNORECASE)
-ACTION = re.compile(r"\b(?:hold|repeat|stay|perform|do|keep)\b", re.IGNORECASE)
+ACTION = re.compile(r"\b(?:hold|repeat|perform)\b", re.IGNORECASE)
+STEP_LABEL = re.compile(r"[\s#>*]*step\s*\d", re.IGNORECASE)
+"""'Step 2: Turn and hold': a step of an exercise, not one of its own."""
 NUMBER_LEAD = re.compile(
     r"^[\s#>*]*(?:(?:step|stretch|exercise|pose|move)\s+(?:no\.?\s*|number\s+|#\s*)?\d{1,3}|#\s*\d{1,3}"
     r"|\(?\d{1,3}\)?)\s*[.):]*\s*", re.IGNORECASE)
@@ -129,7 +131,7 @@ def looks_like_exercise(text: str, names: frozenset[str] = frozenset()) -> bool:
     repeat of an exercise already taken, ``names`` in ``words()`` form), or
     an instruction with a hold or repetitions of its own (not advice about
     every stretch)."""
-    if NUMBERED.match(text):
+    if NUMBERED.match(text) and not STEP_LABEL.match(text):
         rest = NUMBER_LEAD.sub("", text)
         title = len(rest.split()) <= 8 and not re.search(r"[.!?;]\W*$", rest) and not NEGATION.match(rest)
         if title and words(rest) not in names and words(rest.split(":")[0]) not in names:
