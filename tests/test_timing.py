@@ -532,3 +532,16 @@ def test_one_side_only_is_not_mirrored():
 ])
 def test_a_hold_without_length_takes_the_length_the_exercise_gives(sentences, want):
     assert plan(*sentences) == want
+
+
+@pytest.mark.parametrize("sentence,reps", [
+    ("3 x 10", 30), ("3 x 10 reps", 30), ("Hold 20-30 sec each side x 3.", 3),
+    ("Repetition: 3 x 15 seconds per leg", 3), ("Sit in a 90 x 90 position.", None),
+])
+def test_multiplication_signs(sentence, reps):
+    timing = read_timing(sentence)
+    assert (timing.reps.high if timing.reps else None) == reps and timing.problem is None
+
+
+def test_left_and_right_of_one_body_part_is_not_both_sides():
+    assert not read_timing("Keep your left and right hips level.").per_side

@@ -113,6 +113,14 @@ SETS_OF_TIME = re.compile(
     rf"{_START}{_range('r')}\s+sets?\s+of\s+{NUMBER}\s*(?:[-–]\s*)?(?:seconds?|secs?|minutes?|mins?|breaths?)\b",
     re.IGNORECASE)
 """"2 sets of 15 seconds each side": two rounds of the hold."""
+_NOT_TIME = r"(?!\s*(?:[-–]\s*)?(?:seconds?|secs?|minutes?|mins?|hours?|breaths?|counts?)\b)"
+SETS_X = re.compile(
+    rf"{_START}(?P<sa>{NUMBER})\s*[x×]\s*{_range('r')}(?:\s*(?:reps?|repetitions?|times))?\b{_NOT_TIME}"
+    r"(?!\s*(?:degrees?|°|cm|mm|inch|in\b|%|feet|ft\b|stretch|pose|position))",
+    re.IGNORECASE)
+""""3 x 10" (sets x repetitions: 30 in all), not "3 x 15 seconds" (3 of a 15 s hold)."""
+X_AFTER = re.compile(rf"(?<![\w])(?<!\d )[x×]\s*{_range('r')}\b{_NOT_TIME}", re.IGNORECASE)
+""""Hold 20-30 sec each side x 3": the count after its multiplication sign."""
 OF_EACH = re.compile(rf"{_START}{_range('r')}\s+of\s+each\b(?!\s+(?:side|leg|arm))", re.IGNORECASE)
 """"Start with ten of each": repetitions of every exercise."""
 SETS_FIELD = re.compile(rf"\bsets?\s*:\s*{_range('r')}(?:\s*sets?\b)?", re.IGNORECASE)
@@ -172,7 +180,7 @@ PER_SIDE = re.compile(
     rf"\b(?:on |for |with )?(?:each|every) {_LIMB}\b|\bboth sides\b|\bper {_LIMB}\b"
     r"|\balternat(?:e|ing)\b"
     r"|\b(?:left\s*(?:&|and|/)\s*(?:the\s+)?right|right\s*(?:&|and|/)\s*(?:the\s+)?left)\b"
-    r"(?!\s+(?:hands?|feet|foot|legs?|arms?|knees?|ears?|sides? of))",
+    r"(?!\s+(?:hands?|feet|foot|legs?|arms?|knees?|ears?|hips?|shoulders?|elbows?|wrists?|ankles?|thighs?|glutes?|eyes?|buttocks?|sides? of|palms?|heels?|toes?))",
     re.IGNORECASE,
 )
 OTHER_SIDE = re.compile(
@@ -416,7 +424,7 @@ def hold_phrase(text: str, m: re.Match) -> tuple[int, int]:
 def strip_reps(text: str) -> str:
     """The sentence without its repetition and side phrases ("and repeat 3
     times, then switch sides"), to keep what is left as a spoken step."""
-    for pattern in (REPS_FIELD, SETS_OF, SETS_OF_TIME, REPS_FOR_SETS, ANOTHER, REPS, REPS_SETS, SETS_FIELD, REPS_ROUNDS, REPS_DONE, OTHER_SIDE, PER_SIDE):
+    for pattern in (REPS_FIELD, SETS_OF, SETS_OF_TIME, REPS_FOR_SETS, SETS_X, X_AFTER, ANOTHER, REPS, REPS_SETS, SETS_FIELD, REPS_ROUNDS, REPS_DONE, OTHER_SIDE, PER_SIDE):
         text = pattern.sub("", text)
     return re.sub(r"\b(?:repeat|and|then)\b(?=[\s,.;]*(?:$|[,.;]))", "", text, flags=re.I)
 
@@ -474,6 +482,10 @@ def is_count(text: str, m: re.Match) -> bool:
         return False  # "Rolling your knees left and right is one repetition": a definition
     if "word" in m.re.groupindex and m.group("word") and re.search(r"(?:^|[,;:.(])\W*$", text[: m.start()]):
         return False  # "Once your hips are level, ...": when, not how often
+    if m.re is REPS and m.group(0)[-1:].lower() == "x" and re.match(r"\s*\d", text[m.end():]):
+        return False  # "90 x 90": a size (sets x repetitions are read by SETS_X)
+    if m.re is SETS_X and parse_number(m.group("sa")) * parse_number(m.group("rb") or m.group("ra")) > MAX_REPS:
+        return False  # "a 90 x 90 position": a size, not sets of repetitions
     if m.re in (REPS_SETS, SETS_FIELD) and SET_A_SIDE.search(text):
         return False  # "2 sets (one set for each side)": the sides, not a count
     numbers = [m.group(g) for g in ("ra", "rb", "sa") if g in m.re.groupindex and m.group(g)]
@@ -482,7 +494,7 @@ def is_count(text: str, m: re.Match) -> bool:
 
 REPS_HINT = re.compile(r"time|\dx|\sx\b|rep|once|twice|thrice")
 """Text REPS cannot match without."""
-KEYWORD = {REPS: "", OF_EACH: "each", REPS_FIELD: "rep", SETS_OF: "set", SETS_OF_TIME: "set", REPS_FOR_SETS: "set", REPS_SETS: "set", SETS_FIELD: "set",
+KEYWORD = {REPS: "", SETS_X: "x", X_AFTER: "x", OF_EACH: "each", REPS_FIELD: "rep", SETS_OF: "set", SETS_OF_TIME: "set", REPS_FOR_SETS: "set", REPS_SETS: "set", SETS_FIELD: "set",
            REPS_ROUNDS: ""}
 """A word a pattern cannot match without: the pattern is not tried when it is
 missing (each one starting at a number costs a try at every number)."""
@@ -493,8 +505,8 @@ def reps_rule(text: str) -> Count:
     when they make no sense."""
     low = text.lower()
     counts = bool(REPS_HINT.search(low))
-    matches = [m for pattern in (REPS_FIELD, SETS_OF, SETS_OF_TIME, REPS_FOR_SETS, REPS, REPS_SETS, SETS_FIELD, REPS_ROUNDS,
-                                REPS_DONE, OF_EACH) if not (KEYWORD.get(pattern) and KEYWORD[pattern] not in low)
+    matches = [m for pattern in (REPS_FIELD, SETS_OF, SETS_OF_TIME, REPS_FOR_SETS, SETS_X, REPS, REPS_SETS, SETS_FIELD,
+                                REPS_ROUNDS, REPS_DONE, OF_EACH, X_AFTER) if not (KEYWORD.get(pattern) and KEYWORD[pattern] not in low)
                and (pattern is not REPS or counts) for m in pattern.finditer(text)]
     more = Span(1, 1) if ONCE_MORE.search(text) else None
     for m in ANOTHER.finditer(text) if re.search(r"another|further|additional", low) else ():
@@ -578,7 +590,7 @@ REPEAT_BOTH = re.compile(
     re.IGNORECASE)
 """"Repeat same action with both knees together": one more hold, both sides at once."""
 SIDE_PAIR = re.compile(r"\b(?:R\s*(?:&|and|/)\s*L|L\s*(?:&|and|/)\s*R|[Rr]ight\s*(?:&|and|/)\s*(?:the\s+)?[Ll]eft|"
-                       r"[Ll]eft\s*(?:&|and|/)\s*(?:the\s+)?[Rr]ight)\b(?!\s+(?:hands?|feet|foot|legs?|arms?|knees?|ears?))")
+                       r"[Ll]eft\s*(?:&|and|/)\s*(?:the\s+)?[Rr]ight)\b(?!\s+(?:hands?|feet|foot|legs?|arms?|knees?|ears?|hips?|shoulders?|elbows?|wrists?|ankles?|thighs?|glutes?|eyes?|buttocks?|sides? of|palms?|heels?|toes?))")
 CONDITIONAL_SIDES = re.compile(r"^\W*if\b[^;]*\b(?:left|right)\b.*\bif\b.*\b(?:left|right)\b", re.IGNORECASE)
 """"If the pain is on your right, turn to the left; if on your left, ...": whichever side hurts."""
 BOTH_ONE_OTHER = re.compile(
