@@ -183,20 +183,21 @@ def run(player: Player, choice: Choice, line: StatusLine, quiet: bool, listen: b
     The player has been started."""
     stopped_by: CoachError | None = None
     try:
-        # Keys, media keys (asyncio and dbus-fast: ~0.05 s to import) and
-        # the microphone are set up once the first sound is on its way;
-        # the status line says meanwhile what is being waited for.
-        waited = 0.0
-        while not player.sounding.wait(0.05) and waited < FIRST_SOUND_WAIT_S:
-            waited += 0.05
-            if line.live:
-                line.show(status_line(player, choice, line.width))
-        from coach.control.mpris import Mpris
-
-        with Mpris(player, choice.program.title), ears(player, listen, line), Keys() as keys:
+        with contextlib.ExitStack() as controls, Keys() as keys:
             if keys.active and not quiet:
                 line.say(HELP)
+            waited, later = 0.0, True
             while not player.wait(0.05):
+                waited += 0.05
+                if later and (player.sounding.is_set() or waited >= FIRST_SOUND_WAIT_S):
+                    # Media keys (asyncio and dbus-fast: ~0.05 s to import)
+                    # and the microphone: set up once the first sound is on
+                    # its way, so they do not hold it up.
+                    later = False
+                    from coach.control.mpris import Mpris
+
+                    controls.enter_context(Mpris(player, choice.program.title))
+                    controls.enter_context(ears(player, listen, line))
                 key = keys.get()
                 if key in KEYS:
                     player.command(KEYS[key])
