@@ -545,3 +545,12 @@ def test_multiplication_signs(sentence, reps):
 
 def test_left_and_right_of_one_body_part_is_not_both_sides():
     assert not read_timing("Keep your left and right hips level.").per_side
+
+
+@pytest.mark.parametrize("sentence,reps,sets", [
+    ("Perform 10-15 repetitions per side, 2-3 sets.", 45, 3), ("Do 3 sets, 10 reps each.", 30, 3),
+    ("Sets: 2 Reps: 10", 20, 2), ("Sets: 2 sets (one set for each side) Reps: 5x", 5, None),
+])
+def test_sets_and_repetitions_in_one_sentence_multiply(sentence, reps, sets):
+    timing = read_timing(sentence)
+    assert timing.reps.high == reps and (timing.sets.high if timing.sets else None) == sets

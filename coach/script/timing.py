@@ -103,7 +103,7 @@ REPS_FIELD = re.compile(
 )
 """A handout's field line: "Reps: 10", "Repetitions: 8-12", "Reps: 5x"."""
 REPS_SETS = re.compile(
-    rf"(?:\b(?:complete|completing|do|doing|perform|performing)\s+|^\W*)"
+    rf"(?:\b(?:complete|completing|do|doing|perform|performing)\s+|^\W*|[,;(]\s*|\band\s+|\bfor\s+)"
     rf"{_range('r')}\s+sets?\b(?!\s+of)",
     re.IGNORECASE,
 )
@@ -518,6 +518,15 @@ def reps_rule(text: str) -> Count:
         if not is_count(text, m):
             continue
         span, sets = count_of(m)
+        other = next((o for o in matches if o is not m and is_count(text, o)
+                      and not (o.start() < m.end() and m.start() < o.end())
+                      and (o.re in (REPS_SETS, SETS_FIELD)) != (m.re in (REPS_SETS, SETS_FIELD))
+                      and o.re not in (SETS_OF, SETS_OF_TIME, REPS_FOR_SETS, SETS_X) and sets is None), None)
+        if other is not None:
+            # "Perform 10-15 repetitions per side, 2-3 sets": sets x repetitions
+            other_span, _ = count_of(other)
+            sets = other_span if other.re in (REPS_SETS, SETS_FIELD) else span
+            span = Span(span.low * other_span.low, span.high * other_span.high)
         problem = check_count(span)
         if more and not problem:
             span = Span(span.low + more.low, span.high + more.high)
