@@ -791,6 +791,14 @@ def find_candidates(lines: list[_Line]) -> list[tuple[int, tuple]]:
                 found.append((i, ("plain", "all")))
                 if (variant := _plain_style(text)) != "plain":
                     found.append((i, ("plain", variant)))
+    # plain titles that read as an instruction ("Return to center") among
+    # titles that do not ("Rolling your knees") are steps, not names
+    plain = [i for i, s in found if s == ("plain", "all")]
+    orders = [i for i in plain if ":" not in lines[i].text and _imperative(lines[i].text)
+              and not all(w[:1].isupper() for w in lines[i].text.split() if len(w) > 3)]
+    if orders and len(orders) * 2 < len(plain):
+        steps_not_names = set(orders)
+        found = [(i, s) for i, s in found if i not in steps_not_names]
     # a sequence one line per pose: its entries, and the short names among them
     entries = [i for i, s in found if s == ("entry",)]
     if len(entries) >= 3:
