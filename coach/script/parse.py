@@ -696,7 +696,7 @@ def _chunks(sentence: str) -> list[tuple[int, str]]:
 def is_title_text(text: str, max_words: int) -> bool:
     """A short line without sentence punctuation at its end."""
     words = text.split()
-    return 0 < len(words) <= max_words and not TERMINAL.search(text) and text[0].isupper()
+    return 0 < len(words) <= max_words and len(text) <= 160 and not TERMINAL.search(text) and text[0].isupper()
 
 
 def next_content(lines: list[_Line], i: int) -> _Line | None:
@@ -1090,6 +1090,8 @@ def section_steps(section: _Section) -> list[Step]:
 
 def title_timing(title: str) -> tuple[str, str | None]:
     """"Cat-Cow Stretch (60 sec)" -> ("Cat-Cow Stretch", "60 sec")."""
+    if len(title) > 200:
+        return title, None  # no title is this long; a run of dashes is not one
     if m := TRAILING_COUNT.search(title):
         if m.start() > 0:
             return title[:m.start()].strip(), m.group(1)
