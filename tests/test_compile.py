@@ -60,7 +60,6 @@ def test_seed_beginner_takes_the_low_end(seed_path):
 CASES = sorted(PROSE.glob("*.expect.json"))
 KNOWN_GAPS = {
     # Not understood yet; strict xfail so a fix shows up.
-    "yoga-evening-flow": "'one deep breath in each position' should give two holds",
 }
 
 

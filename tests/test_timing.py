@@ -554,3 +554,10 @@ def test_left_and_right_of_one_body_part_is_not_both_sides():
 def test_sets_and_repetitions_in_one_sentence_multiply(sentence, reps, sets):
     timing = read_timing(sentence)
     assert timing.reps.high == reps and (timing.sets.high if timing.sets else None) == sets
+
+
+def test_a_breath_in_each_position_holds_each_position():
+    assert plan("Come onto your hands and knees.",
+                "As you inhale, drop your belly (cow); as you exhale, round your spine (cat).",
+                "Hold the stretch for one deep breath in each position.", "Move through 6 rounds.") == (
+        6, [(5, None), (5, None)])

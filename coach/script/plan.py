@@ -216,6 +216,7 @@ ONE_SIDE_ONLY = re.compile(
 """The text keeps the exercise to one side ("roll to only one side, away from the pain")."""
 BARE_REST = re.compile(r"^\W*(?:rest|pause|take a (?:short )?(?:break|rest))(?:\s+(?:for\s+)?a\s+(?:moment|second|bit|while))?\W*$",
                        re.IGNORECASE)
+EACH_POSITION = re.compile(r"\b(?:in|for|at) each (?:position|pose|direction)\b", re.IGNORECASE)
 OTHER_WAY = re.compile(r"\b(?:the other|the opposite) (?:way|side|direction)\b", re.IGNORECASE)
 
 
@@ -383,6 +384,11 @@ def plan_exercise(exercise: Exercise, page_hold: Span | None = None) -> Exercise
                 # "Raise your hips and hold. Hold for 5 seconds.": one hold, now with its length
                 holds[-1] = replace(holds[-1], seconds=seconds, bare=None, breaths=breaths,
                                     release=holds[-1].release or release, cues=(*holds[-1].cues, *cues))
+            elif EACH_POSITION.search(text) and pending and len(parts := re.split(r";\s*", pending[-1])) > 1:
+                # "drop your belly (cow); round your spine (cat). Hold for one breath in each position."
+                for i, part in enumerate(parts):
+                    moves = (*pending[:-1], tidy(part)) if i == 0 else (tidy(part),)
+                    holds.append(HoldPlan(seconds, side, moves, None, line, (), (), breaths))
             else:
                 holds.append(HoldPlan(seconds, side, tuple(pending), release, line, cues, (), breaths,
                                       text if timing.bare_hold else None))
