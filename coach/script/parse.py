@@ -9,14 +9,21 @@ than one pattern per style:
    proposed as *title candidates*, each with a *style*: a heading level, a
    numbering form ("1.", "(1)", "#1", "Exercise 1 -", "1st Hour:", a number
    glued to its name), a short plain line (ALL CAPS, ending in a colon, or
-   not), a run-in name ("Pelvic Tilt. Lie on…"), or an untitled numbered
-   paragraph ("1 Lie on your back… Hold for 20 seconds.").
+   not), a run-in name ("Pelvic Tilt. Lie on…"), an untitled numbered
+   paragraph or bullet ("1 Lie on your back… Hold for 20 seconds."), a
+   sequence line ("Knees to chest:  5 breaths"), or a sentence that brings
+   an exercise in by name inside prose ("Then try a standing calf stretch.").
 2. Each style is tried as the one that splits the document; the style whose
    sections read most like exercises (each has timing of its own, or
    several instruction sentences) wins, with a small preference for the
    more explicit styles when they explain the text equally well.
+   Siblings vouch for each other: a run-in or numbered title with one
+   instruction, or a heading named like an exercise, is one when its
+   siblings are; an odd first line (a headline, a site name) is not.
 3. Sections in the chosen style that do not read like exercises, and the
-   text before the first one, are kept as notes, with their lines.
+   text before the first one, are kept as notes, with their lines; page
+   chrome (menus, crumbs, share/print lines, captions and credits, bylines,
+   bios, disclaimers, "Related:" links) is dropped and never said.
 
 Pure: no I/O, only ``RoutineError`` escapes.
 """
@@ -699,13 +706,6 @@ def is_title_text(text: str, max_words: int) -> bool:
     return 0 < len(words) <= max_words and len(text) <= 160 and not TERMINAL.search(text) and text[0].isupper()
 
 
-def next_content(lines: list[_Line], i: int) -> _Line | None:
-    for line in lines[i + 1:]:
-        if line.kind != "blank":
-            return line
-    return None
-
-
 def _ends_unit(line: _Line) -> bool:
     """Does this line close what it belongs to (a sentence, a field, a title)?"""
     text = line.text
@@ -940,10 +940,6 @@ def _advice_title(title: str) -> bool:
 
 def _explicit(style: tuple) -> bool:
     return style[:1] in (("heading",), ("numbered",)) and style[1:] != ("run-in",)
-
-
-def is_exercise(title: str, steps: list[Step]) -> bool:
-    return reads_as_exercise(title, steps)
 
 
 # ---------------------------------------------------------------- sections
