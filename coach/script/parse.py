@@ -1266,8 +1266,9 @@ def document_title(lines: list[_Line], first: int) -> int | None:
         line = lines[i]
         if line.kind == "heading":
             return i
-        if line.kind == "text":
-            if is_title_text(line.text, 14) and not NOT_EXERCISE_TITLES.search(line.text) \
+        if line.kind == "text" or line.kind == "numbered" and line.form == "space" and line.level > 1:
+            headline = line.text[:1].isdigit() and is_title_text("N" + line.text[1:], 14)  # "5 Key Yoga Poses"
+            if (is_title_text(line.text, 14) or headline) and not NOT_EXERCISE_TITLES.search(line.text) \
                     and not is_field(line.text):
                 title = i
             elif title is not None and TERMINAL.search(line.text):
