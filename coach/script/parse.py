@@ -629,9 +629,11 @@ def drop_menus(lines: list[_Line]) -> list[_Line]:
 # ------------------------------------------------------------------- items
 
 
-def parse_items(lines: list[_Line]) -> list[_Item]:
+def parse_items(lines: list[_Line], line_paragraphs: bool = False) -> list[_Item]:
     """Group lines into items: a bullet or numbered line with its wrapped
-    continuation, or a paragraph of text lines."""
+    continuation, or a paragraph of text lines. With ``line_paragraphs`` (a
+    text pasted one paragraph a line, without blank lines between), a line
+    after one that ends a sentence is a paragraph of its own."""
     items: list[_Item] = []
     current: _Item | None = None
     for line in lines:
@@ -641,7 +643,7 @@ def parse_items(lines: list[_Line]) -> list[_Item]:
             kind = StepKind.BULLET if line.kind == "bullet" else StepKind.NUMBERED
             current = _Item(kind, [(line.number, line.text)])
             items.append(current)
-        elif current is not None:
+        elif current is not None and not (line_paragraphs and re.search(r"[.!?][\"'”’)]*$", current.parts[-1][1])):
             current.parts.append((line.number, line.text))
         else:
             current = _Item(StepKind.PROSE, [(line.number, line.text)])
@@ -979,6 +981,7 @@ def _sections(lines: list[_Line], starts: list[int], breaks: set[int], style: tu
     """Sections from the chosen starts; a break line starts a section of notes."""
     bounds = sorted(set(starts) | breaks)
     starts = set(starts)
+    line_paragraphs = _unwrapped(lines)
     solo = style[:1] in (("paragraph",), ("entry",), ("intro",))
     out: list[_Section] = []
     count = 0
@@ -1016,12 +1019,12 @@ def _sections(lines: list[_Line], starts: list[int], breaks: set[int], style: tu
                 and not (solo and a in starts):
             body = body[:nxt] + body[nxt + 1:]  # the title repeated as a caption
         name, timing = title_timing(title)
-        out.append(_Section(name, head.number, parse_items(body), style if a in starts else (),
+        out.append(_Section(name, head.number, parse_items(body, line_paragraphs), style if a in starts else (),
                             timing, number, solo and a in starts,
                             head.level if head.kind == "heading" else 0, head.alone))
         if any(ln.kind != "blank" for ln in rest):
             first = next(ln for ln in rest if ln.kind != "blank")
-            out.append(_Section("", first.number, parse_items(rest)))
+            out.append(_Section("", first.number, parse_items(rest, line_paragraphs)))
     if style == ("numbered", "run-in"):
         out = _run_in_paragraphs(out)
     return out
