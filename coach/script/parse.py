@@ -783,7 +783,7 @@ def find_candidates(lines: list[_Line]) -> list[tuple[int, tuple]]:
                 continue  # "Repeat 3 Times", "Hold 30 Seconds": a field of the title above
             prev = lines[i - 1] if i else None
             before = prev is None or prev.kind == "blank" or _ends_unit(prev) \
-                or unwrapped and prev.kind == "text" and not FUNCTION_END.search(prev.text) \
+                or unwrapped and prev.kind in ("text", "bullet", "numbered") and not FUNCTION_END.search(prev.text) \
                 and not prev.text.endswith(",") \
                 or prev.kind == "text" and len(prev.text) > 100 and not FUNCTION_END.search(prev.text) \
                 or prev.kind == "text" and prev.text[:1].islower() and not FUNCTION_END.search(prev.text) \
