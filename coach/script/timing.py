@@ -166,7 +166,7 @@ COMPARED_ANY = re.compile(r"\b(?:longer|more|less|shorter|fewer)\s+than\b|\bexce
 more than 15 minutes"): not a hold."""
 REPS_ROUNDS = re.compile(rf"{_range('r')}\s+(?:rounds?|cycles?)\b", re.IGNORECASE)
 REPS_DONE = re.compile(
-    rf"\b(?:do|done|complete|perform)\s+{_range('r')}"
+    rf"\b(?:do|done|complete|perform|repeat)\s+{_range('r')}"
     rf"(?!\s*(?:seconds?|secs?|minutes?|mins?|hours?|breaths?|sets?)\b)\s*(?:[a-z]+\s*)?(?=with|on|per|each|then|,|\.|$)",
     re.IGNORECASE,
 )
