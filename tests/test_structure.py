@@ -177,6 +177,15 @@ def test_page_chrome_is_never_an_exercise():
     assert not any("Print" in s or "Share" in s or "presented" in s or "Voight" in s for s in said)
 
 
+def test_a_recommended_dose_is_read_but_recommended_links_are_not():
+    text = ("Neck side stretch\n\nTilt your head toward your shoulder and hold for 2 seconds.\n\n"
+            "Recommended Reps: 2-5 on both sides.\n\nRecommended\nChin tucks for posture\n")
+    routine = parse_routine(text)
+    said = [s.text for e in routine.exercises for s in e.steps]
+    assert "Recommended Reps: 2-5 on both sides." in said
+    assert not any("Chin tucks" in s for s in said)
+
+
 def test_nothing_to_read_says_so():
     with pytest.raises(RoutineError, match="no exercises found"):
         parse_routine("Welcome to our clinic.\n\nWe are open on Mondays.\n")

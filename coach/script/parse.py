@@ -168,6 +168,8 @@ def clean_inline(text: str) -> str:
     return " ".join(text.split())
 
 
+NOT_DOSE = r"(?!\s+(?:reps?|repetitions?|sets?|holds?|time|duration|dosage|frequency|amount)\b)"
+""""Recommended Reps: 2-5 on both sides" is the exercise's count, not the head of a list of links."""
 NOISE_LINE = re.compile(
     r"(?:skip to (?:main )?content|skip navigation|advertisement\b.{0,40}|sponsored|share (?:this|on)\b.*|"
     r"(?:share|print|email|tweet|pin it|save)(?:\s*[|/·•]\s*\w+)*|"
@@ -177,7 +179,7 @@ NOISE_LINE = re.compile(
     r"[A-Z][a-z]+(?: [A-Z][a-z.'’-]+){1,3},? (?:is|was) (?:a|an|the)\b.{0,80}\b(?:writer|editor|author|"
     r"journalist|physio(?:therapist)?|physical therapist|chiropractor|instructor|teacher|trainer|coach|"
     r"founder|director|contributor|specialist|practitioner|osteopath|creator)\b.*|"
-    r"(?:related|see also|read more|more from|recommended|you may also like|also read)\b.*|"
+    rf"(?:related|see also|read more|more from|recommended{NOT_DOSE}|you may also like|also read)\b.*|"
     r"(?:sign up|subscribe)\b.*(?:newsletter|inbox|email|updates)\b.*|.*\bnewsletter\b.*sign up.*|"
     r"(?:©|copyright\b|all rights reserved).*|(?:follow us|like us)\b.*|"
     r"(?:posted|published|updated|last (?:updated|reviewed))\b.{0,40}(?:\d.*)?|"
@@ -210,7 +212,7 @@ ASIDE = re.compile(r"(?:printed from|this (?:sheet|handout|leaflet) (?:was|is) (
 """A line about the page itself: kept as a note, never part of an exercise."""
 
 
-RELATED = re.compile(r"(?:related|see also|read more|more from|recommended|you may also like|also read|"
+RELATED = re.compile(rf"(?:related|see also|read more|more from|recommended{NOT_DOSE}|you may also like|also read|"
                      r"more (?:stretches|exercises|articles|stories))\b.{0,40}$", re.IGNORECASE)
 """The head of a list of links to other pages."""
 
