@@ -213,3 +213,19 @@ def test_a_helper_that_fails_or_hangs_costs_nothing_but_its_fork(tmp_path, monke
         data = filled(tmp_path, monkeypatch, render, 20 * 1000, 1000)
         assert data[10:] == pattern(0, 20 * 1000).astype("<i2").tobytes()
         assert time.monotonic() - started < 10
+
+
+def test_no_room_for_a_helper_and_one_process_writes_it_all(tmp_path, monkeypatch):
+    from coach.output import split
+
+    def no_fork():
+        raise BlockingIOError(11, "Resource temporarily unavailable")  # EAGAIN: process limit
+
+    monkeypatch.setattr(os, "fork", no_fork)
+    path = tmp_path / "fill.raw"
+    fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_TRUNC)
+    try:
+        split.fill(fd, 10, pattern, 20 * 1000, 1000)
+    finally:
+        os.close(fd)
+    assert path.read_bytes()[10:] == pattern(0, 20 * 1000).astype("<i2").tobytes()

@@ -60,6 +60,7 @@ SLOW = {
     "switch legs": "## A\n\nLie. Hold for 5 seconds. " + "switch legs " * (LIMIT // 12),
     "digits and spaces": "## A\n\nLie. Hold for 5 seconds. " + "1 " * (LIMIT // 2),
     "dashes": "## A\n\nHold for 5" + "-" * LIMIT + "seconds\n",
+    "slashes, a crumb trail that is not": "## A\n\nLie down. Hold for 5 seconds.\n\n" + ("a / " * 40 + "·\n") * 50,
 }
 
 

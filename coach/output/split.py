@@ -28,6 +28,12 @@ the closing fsync only waits for the last stretch (POSIX_FADV_DONTNEED
 starts the write-back of dirty pages; the data stays in the file)."""
 
 
+def _cores() -> int:
+    """CPUs this process may run on."""
+    affinity = getattr(os, "sched_getaffinity", None)
+    return len(affinity(0)) if affinity else os.cpu_count() or 1
+
+
 def fill(fd: int, offset: int, render: Callable[[int, int], np.ndarray], length: int, size: int,
          progress: Callable[[int], None] | None = None) -> None:
     """Write samples ``0 .. length`` of ``render(start, count)`` (int16) to
@@ -36,16 +42,21 @@ def fill(fd: int, offset: int, render: Callable[[int, int], np.ndarray], length:
     writes (the helper's are only ever a head start)."""
     blocks = -(-length // size)
     out = _Blocks(fd, offset, render, length, size)
-    if blocks < 4 or not hasattr(os, "fork") or len(os.sched_getaffinity(0)) < 2:
+    pid = -1
+    if blocks >= 4 and hasattr(os, "fork") and _cores() >= 2:
+        # shared[0]: the block this process is at; shared[1]: the lowest block
+        # the helper has written (each writes one, the other only reads it).
+        shared = np.frombuffer(mmap.mmap(-1, 16), np.int64)
+        shared[:] = (-1, blocks)
+        parent = os.getpid()
+        try:
+            pid = os.fork()
+        except OSError:
+            pid = -1  # no room for a helper (memory, process limit): one process does it all
+    if pid < 0:
         for block in range(blocks):
             out.write(block, progress)
         return
-    # shared[0]: the block this process is at; shared[1]: the lowest block
-    # the helper has written (each writes one, the other only reads it).
-    shared = np.frombuffer(mmap.mmap(-1, 16), np.int64)
-    shared[:] = (-1, blocks)
-    parent = os.getpid()
-    pid = os.fork()
     if pid == 0:
         try:
             for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):

@@ -201,8 +201,8 @@ NOISE_LINE = re.compile(
 )
 """Page chrome and asides that come along when an article is pasted: never an
 exercise, never spoken."""
-CRUMBS = re.compile(r"[^›»·]{1,60}(?:\s[›»>/·]\s[^›»·]{1,60}){1,8}")
-"""A breadcrumb trail: "Home › Conditions › Back Pain"."""
+CRUMB_SEPARATOR = re.compile(r"\s[›»>/·]\s")
+"""Between the steps of a breadcrumb trail: "Home › Conditions › Back Pain"."""
 MENU = re.compile(r"[A-Z][\w&'’.]*(?: [\w&'’.]+){0,2}(?:(?:\s{2,}|\s*\|\s*)[A-Z][\w&'’.]*(?: [\w&'’.]+){0,2}){2,}")
 """A menu bar: three or more capitalised items apart by wide gaps or bars."""
 
@@ -226,8 +226,17 @@ def is_noise(raw: str) -> bool:
         return True
     if ("  " in raw or "|" in raw) and not re.search(r"\d", raw) and MENU.fullmatch(raw.strip()):
         return True
-    return bool(re.search(r"[›»>/·]", text)) and bool(CRUMBS.fullmatch(text)) \
-        and not TERMINAL.search(text) and len(text.split()) <= 16
+    return is_crumbs(text)
+
+
+def is_crumbs(text: str) -> bool:
+    """A breadcrumb trail: two to nine short steps apart by › » > / or ·
+    (split, not matched with one pattern: a pattern whose steps may hold the
+    separators backtracks through every way to split a hostile line)."""
+    if len(text.split()) > 16 or TERMINAL.search(text):
+        return False
+    steps = CRUMB_SEPARATOR.split(text)
+    return 2 <= len(steps) <= 9 and all(0 < len(step) <= 60 and not re.search(r"[›»·]", step) for step in steps)
 
 
 def number_form(text: str) -> tuple[int, str, str, str] | None:
