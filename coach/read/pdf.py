@@ -21,7 +21,7 @@ import bisect
 import io
 import re
 import statistics
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from coach.errors import RoutineError
 from coach.read.tables import table_blocks
@@ -342,8 +342,8 @@ def _cut_rows(boxes: list[_Box], column) -> list[_Box]:
     for name in names:
         alone = not any(round(name.y1) + d in beside for d in (-1, 0, 1))
         if alone and kept and name in lines:
-            head = kept[-1]
-            head.text, head.y0 = f"{head.text} {name.text}", name.y0
+            # a copy: the box may be one of the page's own, read again if no table takes it
+            kept[-1] = replace(kept[-1], text=f"{kept[-1].text} {name.text}", y0=name.y0)
         else:
             kept.append(name)
     return kept + [b for b in pieces if column(b) != 0]
