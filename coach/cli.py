@@ -164,11 +164,11 @@ def reading_lines(routine: str, program: Program, every: bool = False, brief: bo
     when asked, else when the reading is not confident a summary (or, brief,
     one line pointing to `coach show`); for a built-in routine, only when asked."""
     from coach.script import outline
-    from coach.script.load import builtin_routines, read_source
+    from coach.script.load import builtin_routines
 
     if not every and (routine in builtin_routines() or routine in load_levels()):
         return []
-    reading = outline.reading(*read_source(routine), program)
+    reading = outline.reading(program)
     if every:
         return outline.full_lines(reading)
     if reading.confident:
@@ -208,7 +208,7 @@ def compile_command(
     minutes: MinutesOpt = None,
 ) -> None:
     """Compile a routine: print what the coach will say, with times, or --json."""
-    from coach.script.load import program_for, read_source
+    from coach.script.load import program_for
 
     settings, source = settings_for(level=level, count_style=count_style)
     program = program_for(routine, settings, source, minutes=minutes_option(minutes))
@@ -216,7 +216,7 @@ def compile_command(
     if as_json:
         from coach.script.outline import json_fields, reading
 
-        data = summary(program, timeline) | json_fields(reading(*read_source(routine), program))
+        data = summary(program, timeline) | json_fields(reading(program))
         typer.echo(json.dumps(data, ensure_ascii=False))
         return
     for line in level_notes(program) + reading_lines(routine, program, brief=True):

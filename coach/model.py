@@ -191,6 +191,9 @@ class Program:
     blocks: tuple[Block, ...]
     left_out: tuple[str, ...] = ()
     """Exercises the level or time budget left out, each ``name: why``."""
+    source: tuple[str, Routine] | None = field(default=None, repr=False, compare=False)
+    """The text compiled (for a page or PDF, the text made of it) and how it
+    was parsed: to show which lines were read, without reading them again."""
 
     @property
     def exercises(self) -> tuple[Block, ...]:

@@ -577,6 +577,7 @@ def compile_text(text: str, level: Level, name: str = "routine", file: str = "<r
     of its own is not called by its file name aloud."""
     try:
         routine = parse_routine(text, name)
-        return compile_program(routine, level, style, titled=routine.title != name)
+        program = compile_program(routine, level, style, titled=routine.title != name)
+        return replace(program, source=(text, routine))
     except RoutineError as exc:
         raise exc.in_file(file) from None

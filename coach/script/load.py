@@ -163,14 +163,6 @@ def load_program(routine: str, level: str | None = None, style: str = "down",
     return compile_text(text, chosen, name=title, file=shown, style=style)
 
 
-def read_source(routine: str) -> tuple[str, str]:
-    """ROUTINE's text as the compiler reads it (for a page or a PDF, the text
-    made of it) and the name it is titled by when the text has no title."""
-    path, _ = resolve(routine, None)
-    shown = routine if path.parent != ROUTINES else f"{path.stem}.md"
-    return read_text(path, shown), path.stem.replace("-", " ").replace("_", " ")
-
-
 def program_for(routine: str, settings: "Settings", source: dict[str, str],
                 minutes: float | None = None) -> Program:
     """Compile ROUTINE at the level the user asked for. 'beginner' and

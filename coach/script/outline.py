@@ -25,7 +25,6 @@ from dataclasses import dataclass, replace
 from enum import Enum
 
 from coach.model import Program, Routine
-from coach.script.parse import parse_routine
 from coach.script.timing import read_timing
 from coach.script.words import ADVERBS, INSTRUCTION_VERBS
 
@@ -227,11 +226,11 @@ def doubts(lines: list[Line], routine: Routine, raw: list[str], warnings) -> tup
     return tuple(found)
 
 
-def reading(text: str, name: str, program: Program) -> Outline:
-    """The outline of ``text`` (titled ``name`` when it has no title), with
-    the warnings of the program compiled from it; an exercise with many
-    holds in one repetition is a doubt too."""
-    found = outline(text, parse_routine(text, name), program_warnings(program))
+def reading(program: Program) -> Outline:
+    """The outline of the text ``program`` was compiled from, with its
+    warnings; an exercise with many holds in one repetition is a doubt too."""
+    text, routine = program.source
+    found = outline(text, routine, program_warnings(program))
     crowded = [f"'{b.name}' has {len(b.holds)} holds in one repetition (several exercises read as one?)"
                for b in program.exercises if len(b.holds) > MANY_HOLDS]
     return replace(found, doubts=found.doubts + tuple(crowded)) if crowded else found
