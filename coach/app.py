@@ -52,8 +52,7 @@ FIRST_MIN_S = 8.0
 welcome, not inside it."""
 FIRST_WAIT_S = {"espeak": 0.15}
 """Per engine, how long the player waits for a whole first stream of speech
-before it starts on what is ready (at least 2 s; 0.3 s for an engine not
-named). espeak-ng makes speech some 50 times faster than it is played, so
+before it starts on what is ready (0.3 s for an engine not named). espeak-ng makes speech some 50 times faster than it is played, so
 its first stream may be short: the rest is far ahead by its end."""
 FIRST_SOUND_WAIT_S = 1.0
 """Longest wait for the first sound before the controls are set up anyway."""

@@ -136,6 +136,14 @@ def test_a_table_of_exercises_becomes_one_section_a_row():
         "## Cat and camel\n\nOn hands and knees, round your back up, then let it sag.\n\nSets: 8 times\n")
 
 
+def test_a_table_whose_corner_is_blank_is_still_a_table_of_exercises():
+    page = ("<html><body><main><h1>Programme</h1><table><tr><th></th><th>Reps</th><th>Hold</th></tr>"
+            "<tr><td>Chin tuck</td><td>10</td><td>5 seconds</td></tr>"
+            "<tr><td>Shoulder rolls</td><td>10</td><td>-</td></tr></table></main></body></html>")
+    assert html_to_text(page) == ("# Programme\n\n## Chin tuck\n\nReps: 10\n\nHold: 5 seconds\n\n"
+                                  "## Shoulder rolls\n\nReps: 10\n")
+
+
 def test_show_lines_of_a_page_are_lines_of_its_text():
     """The numbers `show --lines` prints point at the converted text, and
     the text beside each number is that line."""

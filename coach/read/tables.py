@@ -24,7 +24,8 @@ def is_exercise_table(rows: list[list[str]]) -> bool:
     if len(rows) < 2 or len(rows[0]) < 2:
         return False
     header, body = rows[0], rows[1:]
-    if not all(0 < len(label.split()) <= 4 for label in header):
+    # the corner over the names may be blank: ("", "Sets", "Reps", "Hold")
+    if not header[1:] or not all(0 < len(label.split()) <= 4 for label in header[1:]) or len(header[0].split()) > 4:
         return False
     names = [row[0] for row in body if row]
     return bool(names) and all(0 < len(name.split()) <= MAX_NAME_WORDS for name in names) \

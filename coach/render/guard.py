@@ -24,7 +24,6 @@ from collections.abc import Callable, Iterable, Iterator
 
 import numpy as np
 
-from coach.units import SAMPLE_RATE
 
 CEILING_DBTP = -1.0
 """Guaranteed ceiling of the true peak (podcast guidance)."""

@@ -82,11 +82,14 @@ INSTRUCTION_VERBS = POSITION_VERBS | frozenset(
 
 ADVERBS = frozenset("slowly gently carefully now then next again also".split())
 
-# Section titles that are never exercises.
+# Section titles that are never exercises: advice, how often, when to stop,
+# where to get help.
 NOT_EXERCISE_TITLES = re.compile(
     r"\b(tips?|safety|bottom line|notes?|introduction|intro|warnings?|precautions?|why|how to use|"
     r"about|benefits?|before you (?:start|begin)|equipment|rules|summary|conclusion|"
-    r"faq|questions|when to see|references|sources|disclaimer|overview|what you need)\b",
+    r"faq|questions|when to see|references|sources|disclaimer|overview|what you need|"
+    r"how often|how many|when to stop|see a (?:gp|doctor)|"
+    r"related (?:articles|posts|stories)|frequently asked|guidelines|general advice)\b",
     re.IGNORECASE,
 )
 
@@ -104,13 +107,6 @@ def say_duration(seconds: int) -> str:
         return "a minute and a half" if minutes == 1 else f"{say_number(minutes)} and a half minutes"
     return f"{whole} and {say_duration(rest)}"
 
-# Section titles that are never exercises, beyond the advice above: how often,
-# when to stop, where to get help.
-NOT_EXERCISE_TITLES = re.compile(
-    NOT_EXERCISE_TITLES.pattern + r"|\b(how often|how many|when to stop|see a (?:gp|doctor)|"
-    r"related (?:articles|posts|stories)|frequently asked|guidelines|general advice)\b",
-    re.IGNORECASE,
-)
 
 # Headings that label a part of an exercise ("Instructions", "Steps"), or a
 # flattened table header, never an exercise's own name.
