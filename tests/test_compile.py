@@ -58,9 +58,6 @@ def test_seed_beginner_takes_the_low_end(seed_path):
 
 
 CASES = sorted(PROSE.glob("*.expect.json"))
-KNOWN_GAPS = {
-    # Not understood yet; strict xfail so a fix shows up.
-}
 
 
 def test_corpus_is_not_empty():
@@ -70,22 +67,10 @@ def test_corpus_is_not_empty():
 @pytest.mark.parametrize("expect", CASES, ids=lambda p: p.name.split(".")[0])
 def test_prose_corpus(expect):
     name = expect.name.split(".")[0]
-    if name in KNOWN_GAPS:
-        pytest.xfail(KNOWN_GAPS[name])
     source = next(p for p in PROSE.glob(name + ".*") if not p.name.endswith(".json"))
     want = [(e["name"], e["reps"], [(h["seconds"], h["side"]) for h in e["holds"]])
             for e in json.loads(expect.read_text())["exercises"]]
     assert shape(load_program(str(source), "full")) == want
-
-
-@pytest.mark.parametrize("name", sorted(KNOWN_GAPS))
-def test_known_gaps_still_differ(name):
-    """The gaps above are real: the compiler still disagrees there."""
-    expect = PROSE / f"{name}.expect.json"
-    source = next(p for p in PROSE.glob(name + ".*") if not p.name.endswith(".json"))
-    want = [(e["name"], e["reps"], [(h["seconds"], h["side"]) for h in e["holds"]])
-            for e in json.loads(expect.read_text())["exercises"]]
-    assert shape(load_program(str(source), "full")) != want
 
 
 # ------------------------------------------------------------ the built-in
